@@ -1,0 +1,193 @@
+import type { Logger } from 'pino';
+import * as awarenessProtocol from 'y-protocols/awareness';
+import * as Y from 'yjs';
+import type { DocumentStore } from '../../storage/DocumentStore.js';
+import { decodeMessage } from '../protocol/decodeMessage.js';
+import { encodeAwareness, encodeSyncStep1, encodeSyncStep2, encodeSyncUpdate } from '../protocol/encodeMessage.js';
+import { ProtocolError } from '../protocol/ProtocolError.js';
+import type { ClientMessage } from '../protocol/messageTypes.js';
+import { CloseCode, closeReason } from './closeCodes.js';
+import type { Peer } from './Peer.js';
+import { SaveScheduler } from './SaveScheduler.js';
+
+export interface SaveTiming {
+  /** Save this long after the last change. Default 500 ms. */
+  debounceMs: number;
+  /** Save at least this often while changes keep coming. Default 2000 ms. */
+  maxWaitMs: number;
+  /** First retry after a failed save; doubles up to `retryMaxMs`. Defaults 1000 / 30000 ms. */
+  retryBaseMs: number;
+  retryMaxMs: number;
+}
+
+export interface RoomOptions {
+  documentName: string;
+  /** The stored state to start from, or `null` for a new document. */
+  initialState: Uint8Array | null;
+  store: DocumentStore;
+  logger: Logger;
+  saveTiming: SaveTiming;
+  /** Called when the last peer left or a pending save finished; the registry decides whether to unload. */
+  onMaybeIdle: (room: Room) => void;
+}
+
+type AwarenessChange = { added: number[]; updated: number[]; removed: number[] };
+
+/**
+ * One document being edited: its Y.Doc, the awareness (presence) of its
+ * peers, and the saving of its state. Relays every change to the other peers
+ * immediately; saving happens on its own schedule and never delays the relay.
+ */
+export class Room {
+  readonly documentName: string;
+  readonly doc: Y.Doc;
+  readonly awareness: awarenessProtocol.Awareness;
+  readonly peers = new Set<Peer>();
+  readonly #store: DocumentStore;
+  readonly #logger: Logger;
+  readonly #saver: SaveScheduler;
+  readonly #onMaybeIdle: (room: Room) => void;
+  #destroyed = false;
+
+  constructor(options: RoomOptions) {
+    this.documentName = options.documentName;
+    this.#store = options.store;
+    this.#logger = options.logger;
+    this.#onMaybeIdle = options.onMaybeIdle;
+    this.doc = new Y.Doc({ gc: true });
+    if (options.initialState) Y.applyUpdate(this.doc, options.initialState);
+    this.awareness = new awarenessProtocol.Awareness(this.doc);
+    // The server is not a user: it must not appear in anybody's presence list.
+    this.awareness.setLocalState(null);
+    this.#saver = new SaveScheduler({
+      ...options.saveTiming,
+      save: () => this.#save(),
+      onError: (error, failures) =>
+        this.#logger.error({ err: error, documentName: this.documentName, failures }, 'saving document failed; keeping it in memory and retrying'),
+      onSettled: () => this.#onMaybeIdle(this),
+    });
+    this.doc.on('update', this.#handleDocumentUpdate);
+    this.awareness.on('update', this.#handleAwarenessUpdate);
+  }
+
+  get destroyed(): boolean {
+    return this.#destroyed;
+  }
+
+  get hasUnsavedChanges(): boolean {
+    return this.#saver.hasUnsavedChanges;
+  }
+
+  /** Adds a peer and starts the sync handshake: our state vector, then everyone's presence. */
+  addPeer(peer: Peer): void {
+    if (this.#destroyed) throw new Error(`room ${this.documentName} is destroyed`);
+    this.peers.add(peer);
+    peer.socket.send(encodeSyncStep1(Y.encodeStateVector(this.doc)));
+    const presentClients = [...this.awareness.getStates().keys()];
+    if (presentClients.length > 0) {
+      peer.socket.send(encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, presentClients)));
+    }
+  }
+
+  /** Removes a peer and its presence (so no ghost caret remains with the others). */
+  removePeer(peer: Peer): void {
+    if (!this.peers.delete(peer)) return;
+    if (peer.awarenessClientIds.size > 0 && !this.#destroyed) {
+      awarenessProtocol.removeAwarenessStates(this.awareness, [...peer.awarenessClientIds], null);
+    }
+    if (this.peers.size === 0) this.#onMaybeIdle(this);
+  }
+
+  /**
+   * Handles one frame from a peer. A frame that breaks the protocol or
+   * carries an invalid Yjs update closes that peer with 4400; nothing of it
+   * reaches the document or the other peers.
+   */
+  receive(peer: Peer, frame: Uint8Array): void {
+    if (!this.peers.has(peer)) return;
+    try {
+      this.#apply(peer, decodeMessage(frame));
+    } catch (error) {
+      const reason = error instanceof ProtocolError ? error.message : `invalid message: ${error instanceof Error ? error.message : String(error)}`;
+      this.#logger.warn({ err: error, documentName: this.documentName, peer: peer.id }, 'closing peer that sent a bad message');
+      this.removePeer(peer);
+      peer.socket.close(CloseCode.badRequest, closeReason(reason));
+    }
+  }
+
+  /** Writes any pending change now; rejects if the write fails (the change stays pending). */
+  flush(): Promise<void> {
+    return this.#saver.flush();
+  }
+
+  /** Closes every peer with the given code and reason. */
+  closePeers(code: number, reason: string): void {
+    for (const peer of [...this.peers]) {
+      this.removePeer(peer);
+      peer.socket.close(code, closeReason(reason));
+    }
+  }
+
+  /** Frees the document and timers. Call only when no peer is left and nothing is unsaved. */
+  destroy(): void {
+    if (this.#destroyed) return;
+    this.#destroyed = true;
+    this.#saver.close();
+    this.doc.off('update', this.#handleDocumentUpdate);
+    this.awareness.off('update', this.#handleAwarenessUpdate);
+    this.awareness.destroy();
+    this.doc.destroy();
+  }
+
+  #apply(peer: Peer, message: ClientMessage): void {
+    switch (message.type) {
+      case 'sync-step1':
+        peer.socket.send(encodeSyncStep2(Y.encodeStateAsUpdate(this.doc, message.stateVector)));
+        return;
+      case 'sync-step2':
+      case 'sync-update':
+        // `peer` as origin: the update is relayed to everyone but its sender.
+        Y.applyUpdate(this.doc, message.update, peer);
+        return;
+      case 'awareness':
+        awarenessProtocol.applyAwarenessUpdate(this.awareness, message.update, peer);
+        return;
+      case 'query-awareness':
+        peer.socket.send(encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...this.awareness.getStates().keys()])));
+        return;
+      case 'auth':
+        throw new ProtocolError('clients may not send auth messages');
+    }
+  }
+
+  readonly #handleDocumentUpdate = (update: Uint8Array, origin: unknown): void => {
+    const frame = encodeSyncUpdate(update);
+    for (const peer of this.peers) {
+      if (peer !== origin) peer.socket.send(frame);
+    }
+    this.#saver.markDirty();
+  };
+
+  readonly #handleAwarenessUpdate = ({ added, updated, removed }: AwarenessChange, origin: unknown): void => {
+    const changed = [...added, ...updated, ...removed];
+    if (isPeer(origin, this.peers)) {
+      for (const clientId of [...added, ...updated]) origin.awarenessClientIds.add(clientId);
+      for (const clientId of removed) origin.awarenessClientIds.delete(clientId);
+    }
+    // Sent to the origin too, like the reference server: it is what keeps a
+    // lone client's connection from looking dead (the client closes after 30 s of silence).
+    const frame = encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed));
+    for (const peer of this.peers) peer.socket.send(frame);
+  };
+
+  async #save(): Promise<void> {
+    const state = Y.encodeStateAsUpdate(this.doc);
+    const startedAt = performance.now();
+    await this.#store.save(this.documentName, state);
+    this.#logger.debug({ documentName: this.documentName, bytes: state.byteLength, ms: Math.round(performance.now() - startedAt) }, 'document saved');
+  }
+}
+
+function isPeer(origin: unknown, peers: Set<Peer>): origin is Peer {
+  return peers.has(origin as Peer);
+}

@@ -1,0 +1,128 @@
+import type { Logger } from 'pino';
+import type { DocumentStore } from '../../storage/DocumentStore.js';
+import { CloseCode } from './closeCodes.js';
+import type { Peer } from './Peer.js';
+import { Room, type SaveTiming } from './Room.js';
+
+export interface RoomRegistryOptions {
+  store: DocumentStore;
+  logger: Logger;
+  saveTiming: SaveTiming;
+}
+
+/** Thrown by `join` while the server shuts down; the peer should be closed with 1012 and retry. */
+export class ShuttingDownError extends Error {
+  constructor() {
+    super('server is shutting down');
+    this.name = 'ShuttingDownError';
+  }
+}
+
+/**
+ * The loaded rooms of one server. Loads a document once however many peers
+ * join at the same time, unloads it when the last peer has left and its last
+ * save has finished, and flushes every room on close.
+ */
+export class RoomRegistry {
+  readonly #rooms = new Map<string, Room>();
+  readonly #loading = new Map<string, Promise<Room>>();
+  readonly #unloading = new Set<Room>();
+  readonly #options: RoomRegistryOptions;
+  #closing = false;
+
+  constructor(options: RoomRegistryOptions) {
+    this.#options = options;
+  }
+
+  /** Number of documents in memory. */
+  get size(): number {
+    return this.#rooms.size;
+  }
+
+  /** The loaded room of a document, if any (for status pages and tests). */
+  get(documentName: string): Room | undefined {
+    return this.#rooms.get(documentName);
+  }
+
+  /**
+   * Adds `peer` to the room of `documentName`, loading the document first if
+   * needed. Rejects if the document cannot be loaded: the peer must be refused
+   * rather than served an empty document that would later overwrite the stored one.
+   */
+  async join(documentName: string, peer: Peer): Promise<Room> {
+    for (;;) {
+      if (this.#closing) throw new ShuttingDownError();
+      const room = this.#rooms.get(documentName) ?? (await this.#load(documentName));
+      if (this.#closing) throw new ShuttingDownError();
+      // The room may have been unloaded while we waited; then load it again.
+      if (room.destroyed) continue;
+      room.addPeer(peer);
+      return room;
+    }
+  }
+
+  /** Closes every peer with 1012 (clients reconnect), saves every room, and frees them. Rejects if some document could not be saved. */
+  async close(): Promise<void> {
+    this.#closing = true;
+    await Promise.allSettled(this.#loading.values());
+    const failures: string[] = [];
+    await Promise.all(
+      [...this.#rooms.values()].map(async (room) => {
+        room.closePeers(CloseCode.serviceRestart, 'server is restarting');
+        try {
+          await room.flush();
+        } catch (error) {
+          failures.push(room.documentName);
+          this.#options.logger.error({ err: error, documentName: room.documentName }, 'could not save document during shutdown');
+        }
+        room.destroy();
+        this.#rooms.delete(room.documentName);
+      }),
+    );
+    if (failures.length > 0) throw new Error(`could not save ${failures.length} document(s) during shutdown: ${failures.join(', ')}`);
+  }
+
+  #load(documentName: string): Promise<Room> {
+    const pending = this.#loading.get(documentName);
+    if (pending) return pending;
+    const loading = this.#options.store
+      .load(documentName)
+      .then((stored) => {
+        const room = new Room({
+          documentName,
+          initialState: stored?.state ?? null,
+          store: this.#options.store,
+          logger: this.#options.logger,
+          saveTiming: this.#options.saveTiming,
+          onMaybeIdle: (idleRoom) => this.#unloadIfIdle(idleRoom),
+        });
+        this.#rooms.set(documentName, room);
+        this.#options.logger.debug({ documentName, bytes: stored?.size ?? 0 }, 'document loaded');
+        return room;
+      })
+      .finally(() => this.#loading.delete(documentName));
+    this.#loading.set(documentName, loading);
+    return loading;
+  }
+
+  #unloadIfIdle(room: Room): void {
+    if (this.#closing || room.destroyed || room.peers.size > 0 || this.#unloading.has(room)) return;
+    this.#unloading.add(room);
+    room
+      .flush()
+      .then(
+        () => {
+          // Re-check after the await: a peer may have joined while we saved.
+          if (this.#closing || room.destroyed || room.peers.size > 0 || room.hasUnsavedChanges) return;
+          room.destroy();
+          this.#rooms.delete(room.documentName);
+          this.#options.logger.debug({ documentName: room.documentName }, 'document unloaded');
+        },
+        (error: unknown) => {
+          // The save is retried by the room; it stays in memory and we try again once it settles.
+          this.#options.logger.warn({ err: error, documentName: room.documentName }, 'keeping document in memory: its last save failed');
+        },
+      )
+      .finally(() => this.#unloading.delete(room));
+  }
+}
