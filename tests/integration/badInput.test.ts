@@ -1,0 +1,172 @@
+import { spawn } from 'node:child_process';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import * as encoding from 'lib0/encoding';
+import WebSocket from 'ws';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { REPO_ROOT, TestServer } from '../support/TestServer.js';
+import { YjsClient } from '../support/YjsClient.js';
+
+let server: TestServer;
+const clients: YjsClient[] = [];
+
+function connect(documentName: string): YjsClient {
+  const client = new YjsClient(server.wsUrl, documentName);
+  clients.push(client);
+  return client;
+}
+
+/** Opens a raw socket, sends `frames`, and resolves with how the server closed it. */
+function sendRaw(documentName: string, frames: (Uint8Array | string)[]): Promise<{ code: number; reason: string }> {
+  return new Promise((resolve, reject) => {
+    const socket = new WebSocket(`${server.wsUrl}/${documentName}`);
+    socket.on('open', () => {
+      for (const frame of frames) socket.send(frame);
+    });
+    socket.on('close', (code, reason) => resolve({ code, reason: reason.toString() }));
+    socket.on('error', reject);
+  });
+}
+
+beforeAll(async () => {
+  server = await TestServer.start();
+});
+afterEach(() => {
+  for (const client of clients.splice(0)) client.destroy();
+});
+afterAll(async () => {
+  await server.dispose();
+});
+
+describe('bad document names', () => {
+  it.each([
+    ['..%2Fsecrets', 'path traversal'],
+    ['.hidden', 'leading dot'],
+    ['a'.repeat(101), 'too long'],
+    ['has%20space', 'space'],
+    ['%C3%A9t%C3%A9', 'non-ASCII'],
+  ])('a WebSocket to %s (%s) is closed with 4400 and the rule, and the client stops retrying', async (name) => {
+    const client = connect(name);
+    const closed = await client.closedByServer();
+    expect(closed.code).toBe(4400);
+    expect(closed.reason).toMatch(/letters, digits|characters/);
+    expect(client.provider.shouldConnect).toBe(false);
+  });
+
+  it('HTTP routes refuse bad names with a clear reason', async () => {
+    const page = await fetch(`${server.httpUrl}/d/bad%20name`);
+    expect(page.status).toBe(400);
+    expect(await page.text()).toMatch(/Bad document name/);
+    const ws = await fetch(`${server.httpUrl}/ws/${encodeURIComponent('../etc/passwd')}`);
+    expect(ws.status).toBe(400);
+    expect(((await ws.json()) as { error: { code: string } }).error.code).toBe('bad-document-name');
+  });
+
+  it('nothing outside the documents directory is created', async () => {
+    const client = connect('..%2F..%2Fescaped');
+    await client.closedByServer();
+    const response = await fetch(`${server.httpUrl}/api/documents`);
+    expect(((await response.json()) as { documents: unknown[] }).documents.every((document) => !(document as { name: string }).name.includes('escaped'))).toBe(true);
+  });
+});
+
+describe('malformed messages', () => {
+  function frame(write: (encoder: encoding.Encoder) => void): Uint8Array {
+    const encoder = encoding.createEncoder();
+    write(encoder);
+    return encoding.toUint8Array(encoder);
+  }
+
+  it.each([
+    ['an unknown message type', frame((e) => encoding.writeVarUint(e, 99))],
+    ['a truncated sync message', frame((e) => { encoding.writeVarUint(e, 0); encoding.writeVarUint(e, 2); encoding.writeVarUint(e, 1000); })],
+    ['an update that is not Yjs data', frame((e) => { encoding.writeVarUint(e, 0); encoding.writeVarUint(e, 2); encoding.writeVarUint8Array(e, new Uint8Array([255, 255, 255, 255, 1, 2, 3])); })],
+    ['a text frame', 'hello'],
+  ])('%s closes only that client with 4400; the others and the document are unharmed', async (_label, bad) => {
+    const alice = connect('victim');
+    await alice.synced();
+    alice.text.insert(alice.text.length, 'x');
+    const before = alice.text.toString();
+
+    const closed = await sendRaw('victim', [bad]);
+    expect(closed.code).toBe(4400);
+    expect(closed.reason.length).toBeGreaterThan(0);
+
+    const bob = connect('victim');
+    await bob.textEquals(before);
+    alice.text.insert(alice.text.length, 'y');
+    await bob.textEquals(`${before}y`);
+  });
+
+  it('a frame larger than --max-message-bytes is refused with 1009', async () => {
+    const small = await TestServer.start({ args: ['--max-message-bytes', '4096'] });
+    try {
+      const closed = await new Promise<{ code: number }>((resolve, reject) => {
+        const socket = new WebSocket(`ws://127.0.0.1:${small.port}/ws/big`);
+        socket.on('open', () => socket.send(new Uint8Array(10_000)));
+        socket.on('close', (code) => resolve({ code }));
+        socket.on('error', reject);
+      });
+      expect(closed.code).toBe(1009);
+    } finally {
+      await small.dispose();
+    }
+  });
+});
+
+describe('a damaged data file', () => {
+  it('refuses that document with a clear reason, never overwrites it, and keeps serving the others', async () => {
+    const damaged = await TestServer.start();
+    try {
+      const file = join(damaged.dataDir, 'documents', 'broken.json');
+      await mkdir(join(damaged.dataDir, 'documents'), { recursive: true });
+      await writeFile(file, '{"format":"tandem.document/1","state":"AAA', 'utf8');
+
+      const client = new YjsClient(damaged.wsUrl, 'broken');
+      clients.push(client);
+      const closed = await client.closedByServer();
+      expect(closed.code).toBe(1011);
+      expect(closed.reason).toMatch(/could not load document "broken"/);
+      expect(await readFile(file, 'utf8')).toBe('{"format":"tandem.document/1","state":"AAA');
+      expect(damaged.findLog((line) => line.msg.includes('could not load document'))).toBeDefined();
+
+      const healthy = new YjsClient(damaged.wsUrl, 'healthy');
+      clients.push(healthy);
+      await healthy.synced();
+
+      const list = (await (await fetch(`http://127.0.0.1:${damaged.port}/api/documents`)).json()) as { documents: { name: string; damaged?: string }[] };
+      expect(list.documents.find((document) => document.name === 'broken')?.damaged).toMatch(/not valid JSON/);
+    } finally {
+      await damaged.dispose();
+    }
+  });
+});
+
+describe('start-up', () => {
+  it('a second server on the same data directory is refused with a clear message', async () => {
+    const second = spawn(process.execPath, ['dist/server/main.js', '--port', '0', '--data-dir', server.dataDir], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    second.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => second.once('exit', resolve));
+    expect(code).toBe(1);
+    expect(output).toMatch(/in use by another Tandem server/);
+    // The first server is unaffected.
+    expect((await fetch(`${server.httpUrl}/healthz`)).status).toBe(200);
+  });
+
+  it('invalid configuration is reported with every problem and exit code 2', async () => {
+    const bad = spawn(process.execPath, ['dist/server/main.js', '--port', 'eighty'], { cwd: REPO_ROOT, env: { ...process.env, LOG_LEVEL: 'loud' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    bad.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => bad.once('exit', resolve));
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/--port="eighty"/);
+    expect(stderr).toMatch(/LOG_LEVEL="loud"/);
+  });
+
+  it('GET /healthz answers 200 with JSON', async () => {
+    const response = await fetch(`${server.httpUrl}/healthz`);
+    expect(response.status).toBe(200);
+    expect(((await response.json()) as { status: string }).status).toBe('ok');
+  });
+});

@@ -1,0 +1,97 @@
+import WebSocket from 'ws';
+import { WebsocketProvider } from 'y-websocket';
+import * as Y from 'yjs';
+import { waitFor } from './waitFor.js';
+
+/**
+ * A stock y-websocket client, exactly as an app would create one, running
+ * in the test process with `ws` as its WebSocket.
+ */
+export class YjsClient {
+  readonly doc = new Y.Doc();
+  readonly provider: WebsocketProvider;
+  readonly closeEvents: { code: number; reason: string }[] = [];
+
+  constructor(wsUrl: string, documentName: string, options: { connect?: boolean } = {}) {
+    this.provider = new WebsocketProvider(wsUrl, documentName, this.doc, {
+      WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+      disableBc: true,
+      connect: options.connect ?? true,
+      maxBackoffTime: 500,
+    });
+    this.provider.on('connection-close', (event) => {
+      if (event) this.closeEvents.push({ code: event.code, reason: event.reason });
+    });
+  }
+
+  get text(): Y.Text {
+    return this.doc.getText('content');
+  }
+
+  /** Resolves once the client has exchanged state with the server. */
+  synced(timeoutMs = 10_000): Promise<true> {
+    return waitFor(() => this.provider.synced, {
+      description: `client of "${this.provider.roomname}" to sync`,
+      timeoutMs,
+      subscribe: (onChange) => {
+        this.provider.on('sync', onChange);
+        return () => this.provider.off('sync', onChange);
+      },
+    });
+  }
+
+  /** Resolves once the document text equals `expected`. */
+  textEquals(expected: string, timeoutMs = 10_000): Promise<true> {
+    return this.#waitForDoc(() => this.text.toString() === expected, `text to equal ${JSON.stringify(expected.slice(0, 60))}`, timeoutMs);
+  }
+
+  /** Resolves once `check` holds for this client's document. */
+  docSatisfies(check: (client: YjsClient) => boolean, description: string, timeoutMs = 10_000): Promise<true> {
+    return this.#waitForDoc(() => check(this), description, timeoutMs);
+  }
+
+  /** Names of the other users present, from awareness. */
+  remoteUserNames(): string[] {
+    const names: string[] = [];
+    for (const [clientId, state] of this.provider.awareness.getStates()) {
+      if (clientId === this.doc.clientID) continue;
+      const user = (state as { user?: { name?: unknown } }).user;
+      if (typeof user?.name === 'string') names.push(user.name);
+    }
+    return names.sort();
+  }
+
+  /** Resolves once the other users present are exactly `expected`. */
+  presenceEquals(expected: string[], timeoutMs = 10_000): Promise<true> {
+    const wanted = [...expected].sort().join(',');
+    return waitFor(() => this.remoteUserNames().join(',') === wanted, {
+      description: `presence to be [${wanted}] (is [${this.remoteUserNames().join(',')}])`,
+      timeoutMs,
+      subscribe: (onChange) => {
+        this.provider.awareness.on('change', onChange);
+        return () => this.provider.awareness.off('change', onChange);
+      },
+    });
+  }
+
+  /** Resolves with the first close the server sent. */
+  closedByServer(timeoutMs = 10_000): Promise<{ code: number; reason: string }> {
+    return waitFor(() => this.closeEvents[0], { description: 'the server to close the connection', timeoutMs });
+  }
+
+  destroy(): void {
+    this.provider.destroy();
+    this.doc.destroy();
+  }
+
+  #waitForDoc(check: () => boolean, description: string, timeoutMs: number): Promise<true> {
+    return waitFor(() => check(), {
+      description: `${description} (is ${JSON.stringify(this.text.toString().slice(0, 80))})`,
+      timeoutMs,
+      subscribe: (onChange) => {
+        this.doc.on('update', onChange);
+        return () => this.doc.off('update', onChange);
+      },
+    });
+  }
+}

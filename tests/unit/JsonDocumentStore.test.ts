@@ -1,0 +1,112 @@
+import { mkdtemp, readdir, readFile, rm, utimes, writeFile, mkdir } from 'node:fs/promises';
+import { hostname, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { JsonDocumentStore } from '../../storage/JsonDocumentStore.js';
+import { documentStoreContract } from './documentStoreContract.js';
+
+const directories: string[] = [];
+async function freshDir(): Promise<string> {
+  const directory = await mkdtemp(join(tmpdir(), 'tandem-store-'));
+  directories.push(directory);
+  return directory;
+}
+function failOnCompromise(error: Error): void {
+  throw error;
+}
+afterEach(async () => {
+  await Promise.all(directories.splice(0).map((directory) => rm(directory, { recursive: true, force: true })));
+});
+
+documentStoreContract('JsonDocumentStore', async () => JsonDocumentStore.open({ dataDir: await freshDir(), onLockCompromised: failOnCompromise }));
+
+describe('JsonDocumentStore on disk', () => {
+  it('stores one readable JSON file per document with the Yjs state in base64', async () => {
+    const dataDir = await freshDir();
+    const store = await JsonDocumentStore.open({ dataDir, onLockCompromised: failOnCompromise });
+    await store.save('Meeting-Notes', new Uint8Array([1, 2, 3]));
+    await store.close();
+    expect(await readdir(join(dataDir, 'documents'))).toEqual(['^meeting-^notes.json']);
+    const record = JSON.parse(await readFile(join(dataDir, 'documents', '^meeting-^notes.json'), 'utf8')) as Record<string, string>;
+    expect(record).toMatchObject({ format: 'tandem.document/1', documentName: 'Meeting-Notes', state: 'AQID' });
+    expect(new Date(record.createdAt!).toString()).not.toBe('Invalid Date');
+  });
+
+  it('keeps data across close and reopen, and leaves no temporary files', async () => {
+    const dataDir = await freshDir();
+    const first = await JsonDocumentStore.open({ dataDir, onLockCompromised: failOnCompromise });
+    await Promise.all(Array.from({ length: 20 }, (_, index) => first.save(`doc-${index}`, new Uint8Array([index]))));
+    await first.close();
+    const second = await JsonDocumentStore.open({ dataDir, onLockCompromised: failOnCompromise });
+    expect((await second.list()).length).toBe(20);
+    expect([...(await second.load('doc-7'))!.state]).toEqual([7]);
+    await second.close();
+    expect((await readdir(join(dataDir, 'documents'))).filter((name) => name.includes('.tmp'))).toEqual([]);
+  });
+
+  it('refuses a second store on the same directory while the first is open', async () => {
+    const dataDir = await freshDir();
+    const first = await JsonDocumentStore.open({ dataDir, onLockCompromised: failOnCompromise });
+    await expect(JsonDocumentStore.open({ dataDir, onLockCompromised: failOnCompromise })).rejects.toMatchObject({
+      code: 'locked',
+      message: expect.stringMatching(/in use by another Tandem server/),
+    });
+    await first.close();
+    const second = await JsonDocumentStore.open({ dataDir, onLockCompromised: failOnCompromise });
+    await second.close();
+  });
+
+  it('takes over a lock left by a crashed server once it goes stale', async () => {
+    const dataDir = await freshDir();
+    // What a killed server leaves behind: a lock directory nobody refreshes any more.
+    await mkdir(join(dataDir, 'tandem.lock'));
+    const longAgo = new Date(Date.now() - 60_000);
+    await utimes(join(dataDir, 'tandem.lock'), longAgo, longAgo);
+    const store = await JsonDocumentStore.open({ dataDir, onLockCompromised: failOnCompromise, lockStaleMs: 2000 });
+    await store.save('after-crash', new Uint8Array([1]));
+    await store.close();
+  });
+
+  it('takes over at once a lock whose owner process on this host is gone', async () => {
+    const dataDir = await freshDir();
+    await mkdir(join(dataDir, 'tandem.lock'));
+    // A pid far above any pid_max in use: no such process exists.
+    await writeFile(join(dataDir, 'tandem.lock.owner'), JSON.stringify({ pid: 2 ** 30, hostname: hostname(), processStartedAt: 0 }));
+    const started = Date.now();
+    const store = await JsonDocumentStore.open({ dataDir, onLockCompromised: failOnCompromise });
+    expect(Date.now() - started).toBeLessThan(1000);
+    await store.close();
+  });
+
+  it('names the holder when refusing, and does not take over a lock whose owner is alive', async () => {
+    const dataDir = await freshDir();
+    await mkdir(join(dataDir, 'tandem.lock'));
+    await writeFile(join(dataDir, 'tandem.lock.owner'), JSON.stringify({ pid: process.ppid, hostname: hostname(), processStartedAt: 0 }));
+    await expect(JsonDocumentStore.open({ dataDir, onLockCompromised: failOnCompromise })).rejects.toMatchObject({
+      code: 'locked',
+      message: expect.stringContaining(`process ${process.ppid}`),
+    });
+  });
+
+  it('reports a corrupt file as corrupt, naming it, and never overwrites it', async () => {
+    const dataDir = await freshDir();
+    const store = await JsonDocumentStore.open({ dataDir, onLockCompromised: failOnCompromise });
+    const file = join(dataDir, 'documents', 'broken.json');
+    await writeFile(file, '{"format": "tandem.document/1", "stat');
+    await expect(store.load('broken')).rejects.toMatchObject({ code: 'corrupt', message: expect.stringContaining(file) });
+    await expect(store.save('broken', new Uint8Array([1]))).rejects.toMatchObject({ code: 'corrupt' });
+    expect(await readFile(file, 'utf8')).toBe('{"format": "tandem.document/1", "stat');
+
+    await writeFile(join(dataDir, 'documents', 'wrong-shape.json'), JSON.stringify({ format: 'tandem.document/1', state: 42 }));
+    await expect(store.load('wrong-shape')).rejects.toMatchObject({ code: 'corrupt' });
+
+    await store.save('fine', new Uint8Array([1]));
+    const listed = await store.list();
+    expect(listed.map((info) => [info.documentName, info.damaged !== undefined])).toEqual([
+      ['broken', true],
+      ['fine', false],
+      ['wrong-shape', true],
+    ]);
+    await store.close();
+  });
+});

@@ -1,0 +1,4 @@
+import { MemoryDocumentStore } from '../../storage/MemoryDocumentStore.js';
+import { documentStoreContract } from './documentStoreContract.js';
+
+documentStoreContract('MemoryDocumentStore', async () => new MemoryDocumentStore());

@@ -1,0 +1,243 @@
+import { pino } from 'pino';
+import { describe, expect, it } from 'vitest';
+import * as awarenessProtocol from 'y-protocols/awareness';
+import * as Y from 'yjs';
+import { encodeAwareness, encodeSyncUpdate } from '../../server/protocol/encodeMessage.js';
+import { decodeMessage } from '../../server/protocol/decodeMessage.js';
+import { Peer, type WebSocketLike } from '../../server/rooms/Peer.js';
+import { RoomRegistry, ShuttingDownError } from '../../server/rooms/RoomRegistry.js';
+import { MemoryDocumentStore } from '../../storage/MemoryDocumentStore.js';
+import { waitFor } from '../support/waitFor.js';
+
+/** The real memory store, with hooks to hold or fail loads and saves. */
+class ControlledStore extends MemoryDocumentStore {
+  loads = 0;
+  saves = 0;
+  failLoads = 0;
+  failSaves = 0;
+  #gate: Promise<void> | null = null;
+  #open: (() => void) | null = null;
+
+  hold(): void {
+    this.#gate = new Promise((resolve) => (this.#open = resolve));
+  }
+  release(): void {
+    this.#open?.();
+    this.#gate = null;
+  }
+
+  override async load(name: string) {
+    this.loads += 1;
+    await this.#gate;
+    if (this.failLoads > 0) {
+      this.failLoads -= 1;
+      throw new Error('disk unreadable');
+    }
+    return super.load(name);
+  }
+
+  override async save(name: string, state: Uint8Array) {
+    await this.#gate;
+    if (this.failSaves > 0) {
+      this.failSaves -= 1;
+      throw new Error('disk full');
+    }
+    this.saves += 1;
+    return super.save(name, state);
+  }
+}
+
+/** Records what the room sends to one client. */
+class RecordingSocket implements WebSocketLike {
+  readonly frames: Uint8Array[] = [];
+  closedWith: { code: number; reason: string } | null = null;
+  send(frame: Uint8Array): void {
+    this.frames.push(frame);
+  }
+  close(code: number, reason: string): void {
+    this.closedWith = { code, reason };
+  }
+  /** Applies every sync frame received so far to a fresh doc. */
+  replay(): Y.Doc {
+    const doc = new Y.Doc();
+    for (const frame of this.frames) {
+      const message = decodeMessage(frame);
+      if (message.type === 'sync-update' || message.type === 'sync-step2') Y.applyUpdate(doc, message.update);
+    }
+    return doc;
+  }
+}
+
+let peerCount = 0;
+function newPeer(): { peer: Peer; socket: RecordingSocket } {
+  const socket = new RecordingSocket();
+  peerCount += 1;
+  return { peer: new Peer(`p${peerCount}`, socket), socket };
+}
+
+function registryWith(store: ControlledStore) {
+  return new RoomRegistry({
+    store,
+    logger: pino({ level: 'silent' }),
+    saveTiming: { debounceMs: 5, maxWaitMs: 20, retryBaseMs: 10, retryMaxMs: 40 },
+  });
+}
+
+function textUpdate(text: string): Uint8Array {
+  const doc = new Y.Doc();
+  doc.getText('t').insert(0, text);
+  return encodeSyncUpdate(Y.encodeStateAsUpdate(doc));
+}
+
+describe('RoomRegistry', () => {
+  it('loads a document once however many peers join at the same time', async () => {
+    const store = new ControlledStore();
+    const registry = registryWith(store);
+    store.hold();
+    const joins = Array.from({ length: 5 }, () => registry.join('shared', newPeer().peer));
+    store.release();
+    const rooms = await Promise.all(joins);
+    expect(store.loads).toBe(1);
+    expect(new Set(rooms).size).toBe(1);
+    expect(rooms[0]!.peers.size).toBe(5);
+    await registry.close();
+  });
+
+  it('refuses every waiting peer when the load fails, creates nothing, and tries again on the next join', async () => {
+    const store = new ControlledStore();
+    await store.save('precious', Y.encodeStateAsUpdate(new Y.Doc()));
+    const registry = registryWith(store);
+    store.failLoads = 1;
+    store.hold();
+    const joins = [registry.join('precious', newPeer().peer), registry.join('precious', newPeer().peer)];
+    store.release();
+    for (const join of joins) await expect(join).rejects.toThrow('disk unreadable');
+    expect(registry.size).toBe(0);
+    expect(store.saves).toBe(1); // only the setup save: nothing overwrote the stored document
+
+    const room = await registry.join('precious', newPeer().peer);
+    expect(room.peers.size).toBe(1);
+    expect(store.loads).toBe(2);
+    await registry.close();
+  });
+
+  it('relays an update to the other peers only, saves it, and unloads the room after the last peer left', async () => {
+    const store = new ControlledStore();
+    const registry = registryWith(store);
+    const alice = newPeer();
+    const bob = newPeer();
+    const room = await registry.join('relay', alice.peer);
+    await registry.join('relay', bob.peer);
+    const aliceFramesBefore = alice.socket.frames.length;
+
+    room.receive(alice.peer, textUpdate('hi'));
+    expect(bob.socket.replay().getText('t').toString()).toBe('hi');
+    expect(alice.socket.frames.length).toBe(aliceFramesBefore);
+
+    room.removePeer(alice.peer);
+    room.removePeer(bob.peer);
+    await waitFor(() => registry.size === 0, { description: 'room to unload' });
+    expect(room.destroyed).toBe(true);
+    const stored = await store.load('relay');
+    const reloaded = new Y.Doc();
+    Y.applyUpdate(reloaded, stored!.state);
+    expect(reloaded.getText('t').toString()).toBe('hi');
+  });
+
+  it('keeps the room when a peer joins while its last save is running', async () => {
+    const store = new ControlledStore();
+    const registry = registryWith(store);
+    const alice = newPeer();
+    const room = await registry.join('rejoin', alice.peer);
+    room.receive(alice.peer, textUpdate('kept'));
+    store.hold();
+    room.removePeer(alice.peer);
+    const bob = newPeer();
+    const rejoined = await registry.join('rejoin', bob.peer);
+    store.release();
+    await waitFor(() => !room.hasUnsavedChanges, { description: 'save to finish' });
+    expect(rejoined).toBe(room);
+    expect(room.destroyed).toBe(false);
+    expect(registry.size).toBe(1);
+    await registry.close();
+  });
+
+  it('keeps a room whose save failed in memory and unloads it once a retry succeeds', async () => {
+    const store = new ControlledStore();
+    const registry = registryWith(store);
+    const alice = newPeer();
+    const room = await registry.join('flaky-disk', alice.peer);
+    store.failSaves = 3;
+    room.receive(alice.peer, textUpdate('do not lose me'));
+    room.removePeer(alice.peer);
+    await waitFor(() => store.failSaves === 0, { description: 'three failed saves' });
+    expect(room.destroyed).toBe(false);
+    await waitFor(() => registry.size === 0, { description: 'room to unload after a successful retry' });
+    const reloaded = new Y.Doc();
+    Y.applyUpdate(reloaded, (await store.load('flaky-disk'))!.state);
+    expect(reloaded.getText('t').toString()).toBe('do not lose me');
+  });
+
+  it('removes the presence of a peer that leaves and tells the others', async () => {
+    const store = new ControlledStore();
+    const registry = registryWith(store);
+    const alice = newPeer();
+    const bob = newPeer();
+    const room = await registry.join('presence', alice.peer);
+    await registry.join('presence', bob.peer);
+    const clientDoc = new Y.Doc();
+    const awareness = new awarenessProtocol.Awareness(clientDoc);
+    awareness.setLocalState({ user: { name: 'Alice' } });
+    room.receive(alice.peer, encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(awareness, [clientDoc.clientID])));
+    expect(room.awareness.getStates().has(clientDoc.clientID)).toBe(true);
+    expect(alice.peer.awarenessClientIds.has(clientDoc.clientID)).toBe(true);
+
+    const bobView = new awarenessProtocol.Awareness(new Y.Doc());
+    const applyAll = () => {
+      for (const frame of bob.socket.frames.splice(0)) {
+        const message = decodeMessage(frame);
+        if (message.type === 'awareness') awarenessProtocol.applyAwarenessUpdate(bobView, message.update, null);
+      }
+    };
+    applyAll();
+    expect(bobView.getStates().get(clientDoc.clientID)).toEqual({ user: { name: 'Alice' } });
+    room.removePeer(alice.peer);
+    applyAll();
+    expect(room.awareness.getStates().has(clientDoc.clientID)).toBe(false);
+    expect(bobView.getStates().has(clientDoc.clientID)).toBe(false);
+    awareness.destroy();
+    bobView.destroy();
+    await registry.close();
+  });
+
+  it('closes only the peer that sent a bad frame, with 4400, and leaves the document untouched', async () => {
+    const store = new ControlledStore();
+    const registry = registryWith(store);
+    const alice = newPeer();
+    const mallory = newPeer();
+    const room = await registry.join('guarded', alice.peer);
+    await registry.join('guarded', mallory.peer);
+    room.receive(alice.peer, textUpdate('safe'));
+    room.receive(mallory.peer, new Uint8Array([0, 2, 5, 1, 2, 3, 4, 5]));
+    expect(mallory.socket.closedWith?.code).toBe(4400);
+    expect(alice.socket.closedWith).toBeNull();
+    expect(room.peers.has(alice.peer)).toBe(true);
+    expect(room.peers.has(mallory.peer)).toBe(false);
+    expect(room.doc.getText('t').toString()).toBe('safe');
+    await registry.close();
+  });
+
+  it('close() sends 1012 to every peer, saves every room and refuses new joins', async () => {
+    const store = new ControlledStore();
+    const registry = registryWith(store);
+    const alice = newPeer();
+    const room = await registry.join('closing', alice.peer);
+    room.receive(alice.peer, textUpdate('flushed on close'));
+    await registry.close();
+    expect(alice.socket.closedWith?.code).toBe(1012);
+    const reloaded = new Y.Doc();
+    Y.applyUpdate(reloaded, (await store.load('closing'))!.state);
+    expect(reloaded.getText('t').toString()).toBe('flushed on close');
+    await expect(registry.join('closing', newPeer().peer)).rejects.toBeInstanceOf(ShuttingDownError);
+  });
+});

@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, DEFAULT_CONFIG, loadConfig } from '../../server/config/loadConfig.js';
+
+function config(env: Record<string, string>, argv: string[] = []) {
+  const result = loadConfig(env, argv);
+  if (result.kind !== 'config') throw new Error('expected a config');
+  return result.config;
+}
+
+describe('loadConfig', () => {
+  it('uses the documented defaults', () => {
+    expect(config({})).toEqual(DEFAULT_CONFIG);
+    expect(DEFAULT_CONFIG).toMatchObject({ port: 1234, host: '127.0.0.1', dataDir: './data' });
+  });
+
+  it('reads PORT, HOST and DATA_DIR from the environment; PORT=0 is allowed', () => {
+    expect(config({ PORT: '0', HOST: '0.0.0.0', DATA_DIR: '/srv/tandem' })).toMatchObject({ port: 0, host: '0.0.0.0', dataDir: '/srv/tandem' });
+  });
+
+  it('lets flags win over the environment', () => {
+    expect(config({ PORT: '4000', DATA_DIR: '/env' }, ['--port', '5000', '--data-dir=/flag', '--host', '::1'])).toMatchObject({
+      port: 5000,
+      dataDir: '/flag',
+      host: '::1',
+    });
+  });
+
+  it('ignores empty environment variables', () => {
+    expect(config({ PORT: '', HOST: '' })).toMatchObject({ port: 1234, host: '127.0.0.1' });
+  });
+
+  it('reports every invalid value at once, naming where it came from', () => {
+    let error: unknown;
+    try {
+      loadConfig({ PORT: '70000', STORE: 'mongo' }, ['--save-debounce-ms=-5']);
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems.join('\n');
+    expect(problems).toMatch(/PORT="70000"/);
+    expect(problems).toMatch(/STORE="mongo"/);
+    expect(problems).toMatch(/--save-debounce-ms="-5"/);
+    expect((error as ConfigError).message).toMatch(/Usage/);
+  });
+
+  it.each([['--port', 'abc'], ['--port', '1.5'], ['--max-message-bytes', '10']])('refuses %s %s', (flag, value) => {
+    expect(() => loadConfig({}, [flag, value])).toThrow(ConfigError);
+  });
+
+  it('refuses unknown flags and positional arguments', () => {
+    expect(() => loadConfig({}, ['--prot', '1'])).toThrow(/Unknown option '--prot'/);
+    expect(() => loadConfig({}, ['serve-everything'])).toThrow(ConfigError);
+  });
+
+  it('refuses a max wait shorter than the debounce', () => {
+    expect(() => loadConfig({ SAVE_DEBOUNCE_MS: '1000', SAVE_MAX_WAIT_MS: '100' }, [])).toThrow(/must not be less than/);
+  });
+
+  it('answers --help with the usage', () => {
+    const result = loadConfig({}, ['--help']);
+    expect(result.kind).toBe('help');
+    if (result.kind === 'help') expect(result.text).toMatch(/--data-dir PATH\s+DATA_DIR/);
+  });
+});
