@@ -1,0 +1,165 @@
+import { Editor } from '@tiptap/core';
+import { Collaboration } from '@tiptap/extension-collaboration';
+import { CollaborationCaret } from '@tiptap/extension-collaboration-caret';
+import { StarterKit } from '@tiptap/starter-kit';
+import { Awareness } from 'y-protocols/awareness';
+import { WebsocketProvider } from 'y-websocket';
+import * as Y from 'yjs';
+import { checkDocumentName } from '../../../common/documentName.js';
+import type { CollabUser } from './CollabUser.js';
+import { readCollabUser } from './readCollabUser.js';
+import { readPresence, type PresenceUser } from './readPresence.js';
+import { renderCaret } from './renderCaret.js';
+import { renderSelection } from './renderSelection.js';
+import { updateCarets } from './updateCarets.js';
+import { watchConnectionStatus, type ConnectionClose, type ConnectionStatus } from './watchConnectionStatus.js';
+
+export interface CollabEditorOptions {
+  /** The editor (`.ProseMirror`) is appended to this element. */
+  element: HTMLElement;
+  /** WebSocket endpoint, e.g. `wss://docs.example.com/ws`; the document name is appended as a path segment. */
+  serverUrl: string;
+  /** Which document to open; must pass `checkDocumentName`. */
+  documentName: string;
+  /** Who you are to the others: the name and colour on your caret and avatar. */
+  user: CollabUser;
+  /** Connection status: called once right away, then on every change. */
+  onStatus?: (status: ConnectionStatus) => void;
+  /** Everyone in the document (you first): called once right away, then whenever someone joins, leaves or renames. */
+  onPresence?: (users: PresenceUser[]) => void;
+  /** The server closed the connection; `permanent` means the editor gave up (e.g. 4400, a bad document name). */
+  onClose?: (close: ConnectionClose) => void;
+  /**
+   * The document holds content this editor cannot represent (e.g. written by a newer version).
+   * Syncing stops and the editor becomes read-only so the content is not overwritten.
+   */
+  onContentError?: (error: Error) => void;
+}
+
+/** A running collaborative editor; `destroy()` releases all of it. */
+export interface CollabEditor {
+  /** The TipTap editor, for commands (`editor.chain().focus().toggleBold().run()`) and state. */
+  readonly editor: Editor;
+  /** The y-websocket provider that syncs `ydoc` and awareness with the server. */
+  readonly provider: WebsocketProvider;
+  /** The shared document. */
+  readonly ydoc: Y.Doc;
+  /** The current connection status. */
+  readonly status: ConnectionStatus;
+  /** Changes your name and colour; the others see the new caret and avatar at once. */
+  setUser(user: CollabUser): void;
+  /** Closes the connection (telling the others you left) and releases the editor, listeners and document. Safe to call twice. */
+  destroy(): void;
+}
+
+/**
+ * Mounts a TipTap editor bound to one shared document on a Tandem server,
+ * with remote carets, presence and connection status.
+ *
+ * @example
+ * const collab = createCollabEditor({
+ *   element: document.querySelector('#editor')!,
+ *   serverUrl: `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`,
+ *   documentName: 'meeting-notes',
+ *   user: { name: 'Ada', color: '#1565c0' },
+ *   onStatus: (status) => console.log(status),
+ * });
+ * collab.editor.chain().focus().toggleBold().run();
+ * collab.destroy();
+ */
+export function createCollabEditor(options: CollabEditorOptions): CollabEditor {
+  const check = checkDocumentName(options.documentName);
+  if (!check.ok) throw new RangeError(check.reason);
+  const initialUser = requireUser(options.user);
+
+  const ydoc = new Y.Doc();
+  const awareness = new Awareness(ydoc);
+  const provider = new WebsocketProvider(options.serverUrl, options.documentName, ydoc, { awareness });
+  const statusWatcher = watchConnectionStatus(provider, {
+    ...(options.onStatus ? { onStatus: options.onStatus } : {}),
+    ...(options.onClose ? { onClose: options.onClose } : {}),
+  });
+
+  // The client id travels with the user so renderCaret can tag each caret
+  // element and a rename can repaint it (see updateCarets).
+  const toAwarenessUser = (user: CollabUser) => ({ ...user, clientId: awareness.clientID });
+
+  let lastPresence = '';
+  const onAwarenessChange = ({ updated }: { added: number[]; updated: number[]; removed: number[] }): void => {
+    for (const clientId of updated) {
+      if (clientId === awareness.clientID) continue;
+      const user = readCollabUser(awareness.getStates().get(clientId)?.['user']);
+      if (user) updateCarets(editor.view.dom, clientId, user);
+    }
+    emitPresence();
+  };
+  // Cursor moves change awareness too; only tell the page when the list itself changed.
+  function emitPresence(): void {
+    const users = readPresence(awareness);
+    const key = JSON.stringify(users);
+    if (key === lastPresence) return;
+    lastPresence = key;
+    options.onPresence?.(users);
+  }
+
+  const editor = new Editor({
+    element: options.element,
+    extensions: [
+      // Collaboration brings its own undo/redo, bound to Yjs: undo only reverts your own changes.
+      StarterKit.configure({ undoRedo: false, heading: { levels: [1, 2, 3] } }),
+      Collaboration.configure({ document: ydoc }),
+      CollaborationCaret.configure({
+        provider,
+        user: toAwarenessUser(initialUser),
+        render: renderCaret,
+        selectionRender: renderSelection,
+      }),
+    ],
+    enableContentCheck: true,
+    onContentError: ({ editor: failed, error, disableCollaboration }) => {
+      // Syncing an edit of content we could not parse would delete it for everyone.
+      disableCollaboration();
+      provider.disconnect();
+      failed.setEditable(false);
+      options.onContentError?.(error);
+    },
+    editorProps: {
+      attributes: { 'aria-label': `Document ${options.documentName}`, spellcheck: 'true' },
+    },
+  });
+
+  awareness.on('change', onAwarenessChange);
+  emitPresence();
+
+  let destroyed = false;
+  return {
+    editor,
+    provider,
+    ydoc,
+    get status() {
+      return statusWatcher.status;
+    },
+    setUser(user) {
+      editor.commands.updateUser(toAwarenessUser(requireUser(user)));
+    },
+    destroy() {
+      if (destroyed) return;
+      destroyed = true;
+      awareness.off('change', onAwarenessChange);
+      statusWatcher.destroy();
+      editor.destroy();
+      // Disconnecting tells the others we left before the socket closes.
+      provider.destroy();
+      awareness.destroy();
+      ydoc.destroy();
+    },
+  };
+}
+
+function requireUser(user: CollabUser): CollabUser {
+  const valid = readCollabUser(user);
+  if (!valid || valid.color !== user.color) {
+    throw new RangeError(`user needs a non-empty name and a #rrggbb color, got ${JSON.stringify(user)}`);
+  }
+  return valid;
+}

@@ -1,0 +1,54 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig, type Plugin } from 'vite';
+
+const webDir = fileURLToPath(new URL('.', import.meta.url));
+
+/**
+ * Builds the two pages into `dist/web/` (`index.html`, `document.html`, and
+ * everything else under `assets/`), which is the layout the server serves.
+ * Asset URLs are absolute (`/assets/…`) because `document.html` is served at
+ * `/d/<documentName>`.
+ */
+export default defineConfig({
+  root: webDir,
+  base: '/',
+  plugins: [documentRoutes()],
+  build: {
+    outDir: fileURLToPath(new URL('../dist/web', import.meta.url)),
+    emptyOutDir: true,
+    assetsDir: 'assets',
+    target: 'es2022',
+    // The editor page is one ~530 kB chunk (ProseMirror, TipTap, Yjs): expected, and ~170 kB gzipped.
+    chunkSizeWarningLimit: 600,
+    rollupOptions: {
+      output: {
+        // Code both pages share, under a name that says so (otherwise Rollup names it after a module in it).
+        chunkFileNames: 'assets/shared-[hash].js',
+      },
+      input: {
+        index: fileURLToPath(new URL('index.html', import.meta.url)),
+        document: fileURLToPath(new URL('document.html', import.meta.url)),
+      },
+    },
+  },
+  server: {
+    // `npm run dev:web` next to a server on its default port (`npm start`).
+    proxy: {
+      '/api': 'http://localhost:1234',
+      '/ws': { target: 'ws://localhost:1234', ws: true },
+    },
+  },
+});
+
+/** In dev, answer `/d/<documentName>` with the editor page, as the server does in production. */
+function documentRoutes(): Plugin {
+  return {
+    name: 'tandem-document-routes',
+    configureServer(server) {
+      server.middlewares.use((request, _response, next) => {
+        if (request.url?.startsWith('/d/')) request.url = '/document.html';
+        next();
+      });
+    },
+  };
+}
