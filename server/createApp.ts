@@ -106,15 +106,15 @@ export function createApp(options: AppOptions) {
 
   app.get('/', (c) => servePage(c, 'index.html'));
   app.get('/d/:documentName', (c) => {
+    // A bad name still gets the page (with status 400): it shows the rule in the app's own error card.
     const check = checkDocumentName(c.req.param('documentName'));
-    if (!check.ok) return c.text(`Bad document name: ${check.reason}\n`, 400);
-    return servePage(c, 'document.html');
+    return servePage(c, 'document.html', check.ok ? 200 : 400);
   });
   app.use('/assets/*', serveStatic({ root: webDir }));
 
-  async function servePage(c: Context, page: string): Promise<Response> {
+  async function servePage(c: Context, page: string, status: 200 | 400 = 200): Promise<Response> {
     try {
-      return c.html(await readFile(join(webDir, page), 'utf8'));
+      return c.html(await readFile(join(webDir, page), 'utf8'), status);
     } catch (error) {
       logger.error({ err: error, page }, 'web app page missing');
       return c.text('The web app is not built. Run `npm run build` (npm start does this for you).\n', 503);
