@@ -12,10 +12,9 @@ export default defineConfig({
       {
         test: {
           name: 'integration',
+          // Files run one at a time (--no-file-parallelism in package.json): each starts
+          // real server processes, and the 2-core CI machine should not turn timing into flakiness.
           include: ['tests/integration/**/*.test.ts'],
-          // Each file starts real server processes; one file at a time keeps
-          // the 2-core CI machine from turning timing into flakiness.
-          fileParallelism: false,
           testTimeout: 30_000,
           hookTimeout: 30_000,
         },
