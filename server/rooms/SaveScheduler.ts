@@ -18,10 +18,16 @@ export interface SaveSchedulerOptions {
  * Decides when a room's state is written: debounced with a maximum wait,
  * one save at a time, failed saves retried with backoff. Knows nothing of
  * Yjs or storage; `save` does the work.
+ *
+ * Every `markDirty()` starts a new generation; a save covers the generation
+ * that was current when it started. A save that ends with newer generations
+ * pending schedules the next one itself, so no change waits for another edit.
  */
 export class SaveScheduler {
   readonly #options: SaveSchedulerOptions;
-  #dirty = false;
+  #generation = 0;
+  #savedGeneration = 0;
+  /** Start of the current max-wait window: the oldest change no save has started on. */
   #firstUnsavedAt: number | null = null;
   #timer: NodeJS.Timeout | null = null;
   #inFlight: Promise<void> | null = null;
@@ -34,34 +40,34 @@ export class SaveScheduler {
 
   /** True while some change has not been written successfully. */
   get hasUnsavedChanges(): boolean {
-    return this.#dirty || this.#inFlight !== null;
+    return this.#savedGeneration < this.#generation || this.#inFlight !== null;
   }
 
-  /** Milliseconds since the oldest change not yet saved, or 0. */
-  get unsavedAgeMs(): number {
-    return this.#firstUnsavedAt === null ? 0 : Date.now() - this.#firstUnsavedAt;
-  }
-
-  /** Records that the state changed and (re)arms the save timer. */
+  /** Records that the state changed and makes sure a save is on its way. */
   markDirty(): void {
     if (this.#closed) return;
-    this.#dirty = true;
+    this.#generation += 1;
     this.#firstUnsavedAt ??= Date.now();
-    if (this.#failures > 0) return; // the retry timer is armed and will pick this up
-    const dueIn = Math.min(this.#options.debounceMs, this.#firstUnsavedAt + this.#options.maxWaitMs - Date.now());
-    this.#arm(Math.max(0, dueIn));
+    if (this.#inFlight) return; // the running save schedules the next when it ends
+    if (this.#failures > 0 && this.#timer) return; // keep the backoff of the pending retry
+    this.#schedule();
   }
 
-  /** Saves now if anything is pending and resolves once everything marked so far is written; rejects if that save fails. */
+  /**
+   * Saves now and resolves once every change marked before this call is
+   * written (changes made meanwhile do not keep it waiting). Rejects if that
+   * save fails; the changes stay pending and are retried.
+   */
   async flush(): Promise<void> {
-    while (this.hasUnsavedChanges) {
-      this.#disarm();
+    const target = this.#generation;
+    while (this.#savedGeneration < target) {
       if (this.#inFlight) {
-        // Wait for the running save without taking over its failure handling.
+        // Its failure is reported through onError; the loop then saves again at once.
         await this.#inFlight.catch(() => undefined);
         continue;
       }
-      await this.#run(true);
+      this.#disarm();
+      await this.#start();
     }
   }
 
@@ -71,16 +77,19 @@ export class SaveScheduler {
     this.#disarm();
   }
 
+  #schedule(): void {
+    const now = Date.now();
+    const windowStart = this.#firstUnsavedAt ?? now;
+    this.#arm(Math.max(0, Math.min(this.#options.debounceMs, windowStart + this.#options.maxWaitMs - now)));
+  }
+
   #arm(delayMs: number): void {
     this.#disarm();
     this.#timer = setTimeout(() => {
       this.#timer = null;
-      if (this.#inFlight) {
-        // A save is running; try again right after it.
-        this.#inFlight.finally(() => this.#dirty && !this.#closed && this.#arm(0)).catch(() => undefined);
-        return;
-      }
-      this.#run(false).catch(() => undefined); // failures are reported through onError and retried
+      if (this.#inFlight) return; // it reschedules when it ends
+      // A failure is reported through onError and retried; nobody awaits this run.
+      this.#start().catch(() => undefined);
     }, delayMs);
   }
 
@@ -89,29 +98,39 @@ export class SaveScheduler {
     this.#timer = null;
   }
 
-  async #run(rethrow: boolean): Promise<void> {
-    if (!this.#dirty) return;
-    this.#dirty = false;
-    const startedWith = this.#firstUnsavedAt;
+  #start(): Promise<void> {
+    const running = this.#run();
+    this.#inFlight = running;
+    return running;
+  }
+
+  async #run(): Promise<void> {
+    const generation = this.#generation;
+    const windowStart = this.#firstUnsavedAt;
     this.#firstUnsavedAt = null;
-    const saving = this.#options.save();
-    this.#inFlight = saving;
+    let failed = false;
+    let failure: unknown;
     try {
-      await saving;
-      this.#failures = 0;
-      if (!this.#dirty) this.#options.onSettled();
+      await this.#options.save();
     } catch (error) {
+      failed = true;
+      failure = error;
+    }
+    this.#inFlight = null;
+    if (failed) {
       this.#failures += 1;
-      this.#dirty = true;
-      this.#firstUnsavedAt = Math.min(startedWith ?? Date.now(), this.#firstUnsavedAt ?? Date.now());
-      this.#options.onError(error, this.#failures);
-      if (!this.#closed) {
-        const delay = Math.min(this.#options.retryMaxMs, this.#options.retryBaseMs * 2 ** (this.#failures - 1));
-        this.#arm(delay);
-      }
-      if (rethrow) throw error;
-    } finally {
-      this.#inFlight = null;
+      const now = Date.now();
+      this.#firstUnsavedAt = Math.min(windowStart ?? now, this.#firstUnsavedAt ?? now);
+      this.#options.onError(failure, this.#failures);
+      if (!this.#closed) this.#arm(Math.min(this.#options.retryMaxMs, this.#options.retryBaseMs * 2 ** (this.#failures - 1)));
+      throw failure;
+    }
+    this.#failures = 0;
+    this.#savedGeneration = Math.max(this.#savedGeneration, generation);
+    if (this.#savedGeneration < this.#generation) {
+      if (!this.#closed) this.#schedule();
+    } else {
+      this.#options.onSettled();
     }
   }
 }

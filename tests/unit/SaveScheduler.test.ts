@@ -129,3 +129,51 @@ describe('SaveScheduler', () => {
     expect(events.saves).toBe(0);
   });
 });
+
+describe('SaveScheduler under failures and continuous edits', () => {
+  it('saves a change made while a retry save is running, without waiting for another edit', async () => {
+    const { saver, events, failNext, slowSaves } = scheduler();
+    failNext(1);
+    slowSaves(200);
+    saver.markDirty();
+    await vi.advanceTimersByTimeAsync(100 + 200); // first save runs and fails
+    expect(events.errors).toBe(1);
+    await vi.advanceTimersByTimeAsync(1000 + 100); // the retry is running now
+    saver.markDirty();
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(saver.hasUnsavedChanges).toBe(false);
+    expect(events.saves).toBe(2);
+  });
+
+  it('backs off after a failure even when the failing save was started by a timer during another save', async () => {
+    const { saver, events, failNext, slowSaves } = scheduler();
+    slowSaves(300);
+    saver.markDirty();
+    await vi.advanceTimersByTimeAsync(150); // save 1 running
+    saver.markDirty(); // due in 100 ms, while save 1 still runs
+    failNext(1);
+    await vi.advanceTimersByTimeAsync(251); // save 1 (100 → 400 ms) fails: it consumed failNext
+    const errorsAfterFirst = events.errors;
+    expect(errorsAfterFirst).toBe(1);
+    await vi.advanceTimersByTimeAsync(500);
+    // Within the 1 s backoff nothing is retried.
+    expect(events.errors + events.saves).toBe(errorsAfterFirst);
+    await vi.advanceTimersByTimeAsync(2000);
+    expect(saver.hasUnsavedChanges).toBe(false);
+  });
+
+  it('flush() resolves once the changes made before it are saved, even while edits keep coming', async () => {
+    const { saver, slowSaves } = scheduler();
+    slowSaves(50);
+    saver.markDirty();
+    let flushed = false;
+    const flushing = saver.flush().then(() => (flushed = true));
+    for (let step = 0; step < 20 && !flushed; step += 1) {
+      saver.markDirty();
+      await vi.advanceTimersByTimeAsync(10);
+    }
+    await flushing;
+    expect(flushed).toBe(true);
+    expect(saver.hasUnsavedChanges).toBe(true); // the later edits are still on their way
+  });
+});
