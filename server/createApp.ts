@@ -87,7 +87,14 @@ export function createApp(options: AppOptions) {
             ws.close(CloseCode.badRequest, closeReason(check.reason));
             return;
           }
-          connection = new PeerConnection({ id, documentName, socket: toWebSocketLike(ws), registry, logger });
+          connection = new PeerConnection({
+            id,
+            documentName,
+            socket: toWebSocketLike(ws),
+            registry,
+            logger,
+            maxPendingBytes: options.maxMessageBytes,
+          });
           void connection.start();
         },
         onMessage: (event) => {
@@ -110,10 +117,17 @@ export function createApp(options: AppOptions) {
     const check = checkDocumentName(c.req.param('documentName'));
     return servePage(c, 'document.html', check.ok ? 200 : 400);
   });
-  app.use('/assets/*', serveStatic({ root: webDir }));
+  app.use('/assets/*', async (c, next) => {
+    await next();
+    // File names carry a content hash: a changed file gets a new name, so browsers may keep these forever.
+    if (c.res.status === 200) c.header('Cache-Control', 'public, max-age=31536000, immutable');
+  });
+  app.use('/assets/*', serveStatic({ root: webDir, precompressed: true }));
 
   async function servePage(c: Context, page: string, status: 200 | 400 = 200): Promise<Response> {
     try {
+      // Pages name the current hashed assets: always revalidate them so a new deploy is picked up at once.
+      c.header('Cache-Control', 'no-cache');
       return c.html(await readFile(join(webDir, page), 'utf8'), status);
     } catch (error) {
       logger.error({ err: error, page }, 'web app page missing');

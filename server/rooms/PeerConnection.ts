@@ -20,10 +20,21 @@ export class PeerConnection {
   readonly #logger: Logger;
   #room: Room | null = null;
   #pending: Uint8Array[] = [];
+  #pendingBytes = 0;
+  readonly #maxPendingBytes: number;
   #closed = false;
 
-  constructor(options: { id: string; documentName: string; socket: WebSocketLike; registry: RoomRegistry; logger: Logger }) {
+  constructor(options: {
+    id: string;
+    documentName: string;
+    socket: WebSocketLike;
+    registry: RoomRegistry;
+    logger: Logger;
+    /** Bytes a client may send before its document has loaded; more closes it (a client's first sync step 2 can be a whole document). */
+    maxPendingBytes: number;
+  }) {
     this.peer = new Peer(options.id, options.socket);
+    this.#maxPendingBytes = options.maxPendingBytes;
     this.#documentName = options.documentName;
     this.#registry = options.registry;
     this.#logger = options.logger.child({ peer: options.id, documentName: options.documentName });
@@ -51,6 +62,7 @@ export class PeerConnection {
     this.#logger.debug('peer joined');
     const pending = this.#pending;
     this.#pending = [];
+    this.#pendingBytes = 0;
     for (const frame of pending) room.receive(this.peer, frame);
   }
 
@@ -61,11 +73,12 @@ export class PeerConnection {
       this.#room.receive(this.peer, frame);
       return;
     }
-    if (this.#pending.length >= MAX_FRAMES_WHILE_LOADING) {
-      this.#refuse(CloseCode.badRequest, 'too many messages before the document was loaded');
+    if (this.#pending.length >= MAX_FRAMES_WHILE_LOADING || this.#pendingBytes + frame.byteLength > this.#maxPendingBytes) {
+      this.#refuse(CloseCode.badRequest, 'too much sent before the document was loaded');
       return;
     }
     this.#pending.push(frame);
+    this.#pendingBytes += frame.byteLength;
   }
 
   /** A text frame: not part of the protocol. */
@@ -79,6 +92,7 @@ export class PeerConnection {
     if (this.#closed) return;
     this.#closed = true;
     this.#pending = [];
+    this.#pendingBytes = 0;
     this.#room?.removePeer(this.peer);
     this.#logger.debug('peer left');
   }

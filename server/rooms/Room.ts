@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import type { DocumentStore } from '../../storage/DocumentStore.js';
+import { decodeAwarenessUpdate } from '../protocol/decodeAwarenessUpdate.js';
 import { decodeMessage } from '../protocol/decodeMessage.js';
 import { encodeAwareness, encodeSyncStep1, encodeSyncStep2, encodeSyncUpdate } from '../protocol/encodeMessage.js';
 import { ProtocolError } from '../protocol/ProtocolError.js';
@@ -34,6 +35,15 @@ export interface RoomOptions {
 type AwarenessChange = { added: number[]; updated: number[]; removed: number[] };
 
 /**
+ * A browser tab announces one awareness client (a page that re-creates its
+ * editor may briefly announce a second). More is a client flooding the room:
+ * y-protocols keeps a record per client id forever, so ids must be bounded.
+ */
+export const MAX_AWARENESS_CLIENTS_PER_PEER = 8;
+/** Presence is a name, a colour and a selection: far below this. */
+export const MAX_AWARENESS_UPDATE_BYTES = 64 * 1024;
+
+/**
  * One document being edited: its Y.Doc, the awareness (presence) of its
  * peers, and the saving of its state. Relays every change to the other peers
  * immediately; saving happens on its own schedule and never delays the relay.
@@ -43,6 +53,8 @@ export class Room {
   readonly doc: Y.Doc;
   readonly awareness: awarenessProtocol.Awareness;
   readonly peers = new Set<Peer>();
+  /** Which connection speaks for each awareness client id. */
+  readonly #awarenessOwners = new Map<number, Peer>();
   readonly #store: DocumentStore;
   readonly #logger: Logger;
   readonly #saver: SaveScheduler;
@@ -99,9 +111,10 @@ export class Room {
   }
 
   /**
-   * Handles one frame from a peer. A frame that breaks the protocol or
-   * carries an invalid Yjs update closes that peer with 4400; nothing of it
-   * reaches the document or the other peers.
+   * Handles one frame from a peer. A frame that breaks the protocol, carries
+   * an invalid Yjs update or abuses awareness closes that peer with 4400;
+   * every part of it is checked before anything reaches the document or the
+   * other peers.
    */
   receive(peer: Peer, frame: Uint8Array): void {
     if (!this.peers.has(peer)) return;
@@ -146,10 +159,14 @@ export class Room {
         return;
       case 'sync-step2':
       case 'sync-update':
+        // Yjs integrates an update's structs before it reads its delete set, so a
+        // truncated update would be half applied: decode all of it first.
+        assertValidUpdate(message.update);
         // `peer` as origin: the update is relayed to everyone but its sender.
         Y.applyUpdate(this.doc, message.update, peer);
         return;
       case 'awareness':
+        this.#checkAwareness(peer, message.update);
         awarenessProtocol.applyAwarenessUpdate(this.awareness, message.update, peer);
         return;
       case 'query-awareness':
@@ -157,6 +174,31 @@ export class Room {
         return;
       case 'auth':
         throw new ProtocolError('clients may not send auth messages');
+    }
+  }
+
+  #checkAwareness(peer: Peer, update: Uint8Array): void {
+    if (update.byteLength > MAX_AWARENESS_UPDATE_BYTES) {
+      throw new ProtocolError(`awareness update of ${update.byteLength} bytes; at most ${MAX_AWARENESS_UPDATE_BYTES}`);
+    }
+    const entries = decodeAwarenessUpdate(update, MAX_AWARENESS_CLIENTS_PER_PEER);
+    const claimed = new Set(peer.awarenessClientIds);
+    for (const { clientId } of entries) {
+      if (clientId === this.doc.clientID) throw new ProtocolError('awareness update claims the server’s client id');
+      claimed.add(clientId);
+    }
+    if (claimed.size > MAX_AWARENESS_CLIENTS_PER_PEER) {
+      throw new ProtocolError(`connection announces ${claimed.size} awareness clients; at most ${MAX_AWARENESS_CLIENTS_PER_PEER}`);
+    }
+    for (const { clientId } of entries) {
+      const owner = this.#awarenessOwners.get(clientId);
+      if (owner && owner !== peer) {
+        // A client that reconnects keeps its id while the server may not have seen its old
+        // connection close yet: the newest connection speaks for the id, and the old one's
+        // eventual close must not remove the state.
+        owner.awarenessClientIds.delete(clientId);
+        this.#logger.info({ documentName: this.documentName, clientId, from: owner.id, to: peer.id }, 'awareness client moved to a newer connection');
+      }
     }
   }
 
@@ -171,8 +213,14 @@ export class Room {
   readonly #handleAwarenessUpdate = ({ added, updated, removed }: AwarenessChange, origin: unknown): void => {
     const changed = [...added, ...updated, ...removed];
     if (isPeer(origin, this.peers)) {
-      for (const clientId of [...added, ...updated]) origin.awarenessClientIds.add(clientId);
-      for (const clientId of removed) origin.awarenessClientIds.delete(clientId);
+      for (const clientId of [...added, ...updated]) {
+        origin.awarenessClientIds.add(clientId);
+        this.#awarenessOwners.set(clientId, origin);
+      }
+    }
+    for (const clientId of removed) {
+      this.#awarenessOwners.get(clientId)?.awarenessClientIds.delete(clientId);
+      this.#awarenessOwners.delete(clientId);
     }
     // Sent to the origin too, like the reference server: it is what keeps a
     // lone client's connection from looking dead (the client closes after 30 s of silence).
@@ -185,6 +233,14 @@ export class Room {
     const startedAt = performance.now();
     await this.#store.save(this.documentName, state);
     this.#logger.debug({ documentName: this.documentName, bytes: state.byteLength, ms: Math.round(performance.now() - startedAt) }, 'document saved');
+  }
+}
+
+function assertValidUpdate(update: Uint8Array): void {
+  try {
+    Y.decodeUpdate(update);
+  } catch (error) {
+    throw new ProtocolError('invalid Yjs update', { cause: error });
   }
 }
 

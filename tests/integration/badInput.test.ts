@@ -83,6 +83,13 @@ describe('malformed messages', () => {
     ['a truncated sync message', frame((e) => { encoding.writeVarUint(e, 0); encoding.writeVarUint(e, 2); encoding.writeVarUint(e, 1000); })],
     ['an update that is not Yjs data', frame((e) => { encoding.writeVarUint(e, 0); encoding.writeVarUint(e, 2); encoding.writeVarUint8Array(e, new Uint8Array([255, 255, 255, 255, 1, 2, 3])); })],
     ['a text frame', 'hello'],
+    ['an awareness flood of made-up client ids', frame((e) => {
+      const update = encoding.createEncoder();
+      encoding.writeVarUint(update, 2000);
+      for (let id = 1; id <= 2000; id += 1) { encoding.writeVarUint(update, id); encoding.writeVarUint(update, 1); encoding.writeVarString(update, 'null'); }
+      encoding.writeVarUint(e, 1);
+      encoding.writeVarUint8Array(e, encoding.toUint8Array(update));
+    })],
   ])('%s closes only that client with 4400; the others and the document are unharmed', async (_label, bad) => {
     const alice = connect('victim');
     await alice.synced();

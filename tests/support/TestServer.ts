@@ -7,11 +7,6 @@ import { fileURLToPath } from 'node:url';
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const SERVER_ENTRY = join(REPO_ROOT, 'dist/server/main.js');
 
-/** Every server process a test started, so none survives the test run. */
-const running = new Set<ChildProcess>();
-process.once('exit', () => {
-  for (const child of running) child.kill('SIGKILL');
-});
 
 export interface TestServerOptions {
   /** Data directory; a fresh temporary one by default (removed by `dispose`). */
@@ -71,15 +66,10 @@ export class TestServer {
     const child = this.#child;
     if (!child) return null;
     this.#child = null;
-    if (child.exitCode !== null || child.signalCode !== null) {
-      running.delete(child);
-      return child.exitCode;
-    }
+    if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     child.kill(signal);
-    const code = await exited;
-    running.delete(child);
-    return code;
+    return exited;
   }
 
   /** Stops (SIGTERM unless told otherwise) and starts again on the same port and data directory. */
@@ -110,13 +100,15 @@ export class TestServer {
       [SERVER_ENTRY, '--port', String(port), '--host', '127.0.0.1', '--data-dir', this.dataDir, ...(this.#options.args ?? [])],
       { cwd: REPO_ROOT, env: { ...process.env, LOG_LEVEL: 'debug', ...this.#options.env }, stdio: ['ignore', 'pipe', 'pipe'] },
     );
-    running.add(child);
+    // If the test run itself dies, the server must not outlive it.
+    const killOnExit = () => child.kill('SIGKILL');
+    process.on('exit', killOnExit);
+    child.once('exit', () => process.off('exit', killOnExit));
     this.#child = child;
     try {
       this.port = await readListeningPort(child, this.logs);
     } catch (error) {
       this.#child = null;
-      running.delete(child);
       throw error;
     }
   }
