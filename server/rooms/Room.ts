@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import type { DocumentStore } from '../../storage/DocumentStore.js';
-import { decodeAwarenessUpdate } from '../protocol/decodeAwarenessUpdate.js';
+import { decodeAwarenessEntries, encodeAwarenessEntries, type AwarenessEntry } from '../protocol/awarenessEntries.js';
 import { decodeMessage } from '../protocol/decodeMessage.js';
 import { encodeAwareness, encodeSyncStep1, encodeSyncStep2, encodeSyncUpdate } from '../protocol/encodeMessage.js';
 import { ProtocolError } from '../protocol/ProtocolError.js';
@@ -35,13 +35,17 @@ export interface RoomOptions {
 type AwarenessChange = { added: number[]; updated: number[]; removed: number[] };
 
 /**
- * A browser tab announces one awareness client (a page that re-creates its
- * editor may briefly announce a second). More is a client flooding the room:
- * y-protocols keeps a record per client id forever, so ids must be bounded.
+ * Awareness client ids one connection may introduce. A browser tab has one (a
+ * page that re-creates its editor may briefly have a second). y-protocols
+ * keeps a record of every id it ever sees, so new ids must be bounded.
+ * Entries a client merely echoes (stock clients send every change they
+ * receive back to the server) do not count.
  */
 export const MAX_AWARENESS_CLIENTS_PER_PEER = 8;
-/** Presence is a name, a colour and a selection: far below this. */
-export const MAX_AWARENESS_UPDATE_BYTES = 64 * 1024;
+/** Entries in one awareness update: a client joining a crowded room echoes everyone's state at once. */
+export const MAX_AWARENESS_ENTRIES = 10_000;
+/** Bytes in one awareness update: presence is a name, a colour and a selection per person. */
+export const MAX_AWARENESS_UPDATE_BYTES = 1024 * 1024;
 
 /**
  * One document being edited: its Y.Doc, the awareness (presence) of its
@@ -165,10 +169,11 @@ export class Room {
         // `peer` as origin: the update is relayed to everyone but its sender.
         Y.applyUpdate(this.doc, message.update, peer);
         return;
-      case 'awareness':
-        this.#checkAwareness(peer, message.update);
-        awarenessProtocol.applyAwarenessUpdate(this.awareness, message.update, peer);
+      case 'awareness': {
+        const accepted = this.#acceptAwareness(peer, message.update);
+        if (accepted.length > 0) awarenessProtocol.applyAwarenessUpdate(this.awareness, encodeAwarenessEntries(accepted), peer);
         return;
+      }
       case 'query-awareness':
         peer.socket.send(encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...this.awareness.getStates().keys()])));
         return;
@@ -177,29 +182,48 @@ export class Room {
     }
   }
 
-  #checkAwareness(peer: Peer, update: Uint8Array): void {
+  /**
+   * The entries of an awareness update this peer may apply: those that change
+   * something (echoes of states the server already has are dropped) and that
+   * do not remove someone else's presence. Throws `ProtocolError` (closing
+   * the peer) for a malformed update, a claim on the server's own id, or a
+   * connection introducing too many ids.
+   */
+  #acceptAwareness(peer: Peer, update: Uint8Array): AwarenessEntry[] {
     if (update.byteLength > MAX_AWARENESS_UPDATE_BYTES) {
       throw new ProtocolError(`awareness update of ${update.byteLength} bytes; at most ${MAX_AWARENESS_UPDATE_BYTES}`);
     }
-    const entries = decodeAwarenessUpdate(update, MAX_AWARENESS_CLIENTS_PER_PEER);
-    const claimed = new Set(peer.awarenessClientIds);
-    for (const { clientId } of entries) {
-      if (clientId === this.doc.clientID) throw new ProtocolError('awareness update claims the server’s client id');
-      claimed.add(clientId);
+    const accepted: AwarenessEntry[] = [];
+    const introduced = new Set<number>();
+    for (const entry of decodeAwarenessEntries(update, MAX_AWARENESS_ENTRIES)) {
+      if (entry.clientId === this.doc.clientID) throw new ProtocolError('awareness update claims the server’s client id');
+      if (!this.#awarenessEntryChangesState(entry)) continue;
+      const owner = this.#awarenessOwners.get(entry.clientId);
+      if (entry.state === null && owner && owner !== peer) continue; // only a client itself may say it left
+      if (owner !== peer && !peer.awarenessClientIds.has(entry.clientId)) introduced.add(entry.clientId);
+      accepted.push(entry);
     }
-    if (claimed.size > MAX_AWARENESS_CLIENTS_PER_PEER) {
-      throw new ProtocolError(`connection announces ${claimed.size} awareness clients; at most ${MAX_AWARENESS_CLIENTS_PER_PEER}`);
+    if (peer.awarenessClientIds.size + introduced.size > MAX_AWARENESS_CLIENTS_PER_PEER) {
+      throw new ProtocolError(`connection announces ${peer.awarenessClientIds.size + introduced.size} awareness clients; at most ${MAX_AWARENESS_CLIENTS_PER_PEER}`);
     }
-    for (const { clientId } of entries) {
-      const owner = this.#awarenessOwners.get(clientId);
-      if (owner && owner !== peer) {
-        // A client that reconnects keeps its id while the server may not have seen its old
-        // connection close yet: the newest connection speaks for the id, and the old one's
-        // eventual close must not remove the state.
-        owner.awarenessClientIds.delete(clientId);
-        this.#logger.info({ documentName: this.documentName, clientId, from: owner.id, to: peer.id }, 'awareness client moved to a newer connection');
+    for (const clientId of introduced) {
+      const previous = this.#awarenessOwners.get(clientId);
+      if (previous) {
+        // A newer state from another connection: a client that reconnected before the server
+        // saw its old connection close. The newest connection now speaks for the id, and the
+        // old one's eventual close must not remove the state.
+        previous.awarenessClientIds.delete(clientId);
+        this.#logger.info({ documentName: this.documentName, clientId, from: previous.id, to: peer.id }, 'awareness client moved to a newer connection');
       }
     }
+    return accepted;
+  }
+
+  /** Mirrors y-protocols' rule for when an entry replaces the known state of its client. */
+  #awarenessEntryChangesState({ clientId, clock, state }: AwarenessEntry): boolean {
+    const known = this.awareness.meta.get(clientId);
+    if (known === undefined) return true;
+    return known.clock < clock || (known.clock === clock && state === null && this.awareness.states.has(clientId));
   }
 
   readonly #handleDocumentUpdate = (update: Uint8Array, origin: unknown): void => {

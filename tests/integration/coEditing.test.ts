@@ -96,6 +96,24 @@ describe('presence (awareness)', () => {
     await Promise.all([alice.presenceEquals(['Bob'], 5_000), bob.presenceEquals(['Alice'], 5_000)]);
   });
 
+  it('twelve people in one document all see each other (stock clients echo everyone’s presence back)', async () => {
+    const names = Array.from({ length: 12 }, (_, index) => `Person${index + 1}`);
+    const join = (name: string) => {
+      const client = connect('crowded');
+      client.provider.awareness.setLocalStateField('user', { name, color: '#555555' });
+      return client;
+    };
+    const people = names.slice(0, 11).map(join);
+    await Promise.all(people.map((client, index) => client.presenceEquals(names.slice(0, 11).filter((_, other) => other !== index))));
+    // The newcomer receives eleven states at once and echoes all of them back in one message.
+    people.push(join(names[11]!));
+    await Promise.all(people.map((client, index) => client.presenceEquals(names.filter((_, other) => other !== index))));
+    expect(people.every((client) => client.closeEvents.length === 0)).toBe(true);
+    // Leaving still removes exactly the one who left, everywhere.
+    people[0]!.destroy();
+    await Promise.all(people.slice(1).map((client, index) => client.presenceEquals(names.slice(1).filter((_, other) => other !== index))));
+  });
+
   it('a client that joins later sees who is already there', async () => {
     const alice = connect('presence-late');
     alice.provider.awareness.setLocalStateField('user', { name: 'Alice', color: '#d33' });

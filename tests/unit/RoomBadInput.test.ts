@@ -81,15 +81,15 @@ describe('a room refuses bad input whole, before any of it takes effect', () => 
     const flood = Array.from({ length: 100 }, (_, index) => ({ clientId: 1000 + index, clock: 1, json: 'null' }));
     room.receive(peers[0]!.peer, awarenessFrame(flood));
     expect(peers[0]!.socket.closedWith?.code).toBe(4400);
-    expect(peers[0]!.socket.closedWith?.reason).toMatch(/100 clients; at most 8/);
+    expect(peers[0]!.socket.closedWith?.reason).toMatch(/announces 100 awareness clients; at most 8/);
     expect(room.awareness.meta.size).toBe(1); // only the server's own record
     expect(peers[1]!.socket.frames).toHaveLength(0);
   });
 
   it('an oversized awareness update is refused by size before it is decoded', () => {
     const { room, peers } = roomWithPeers(1);
-    room.receive(peers[0]!.peer, awarenessFrame([{ clientId: 5, clock: 1, json: JSON.stringify({ junk: 'x'.repeat(100_000) }) }]));
-    expect(peers[0]!.socket.closedWith?.reason).toMatch(/at most 65536/);
+    room.receive(peers[0]!.peer, awarenessFrame([{ clientId: 5, clock: 1, json: JSON.stringify({ junk: 'x'.repeat(2_000_000) }) }]));
+    expect(peers[0]!.socket.closedWith?.reason).toMatch(/at most 1048576/);
     expect(room.awareness.getStates().size).toBe(0);
   });
 
@@ -131,6 +131,29 @@ describe('a room refuses bad input whole, before any of it takes effect', () => 
     room.removePeer(newConnection!.peer);
     expect(room.awareness.getStates().has(77)).toBe(false);
     expect(watcher!.socket.closedWith).toBeNull();
+  });
+
+  it('echoes of everyone else’s presence (as stock clients send) are accepted and change nothing', () => {
+    const { room, peers } = roomWithPeers(12);
+    peers.forEach(({ peer }, index) => room.receive(peer, awarenessFrame([{ clientId: 100 + index, clock: 3, json: user(`P${index}`) }])));
+    const everyone = peers.map((_, index) => ({ clientId: 100 + index, clock: 3, json: user(`P${index}`) }));
+    const newcomer = peers[11]!;
+    newcomer.socket.frames.length = 0;
+    room.receive(newcomer.peer, awarenessFrame(everyone));
+    expect(newcomer.socket.closedWith).toBeNull();
+    expect(newcomer.socket.frames).toHaveLength(0); // nothing changed, nothing relayed
+    // Ownership did not move: when P0 leaves, P0's presence goes.
+    room.removePeer(peers[0]!.peer);
+    expect(room.awareness.getStates().has(100)).toBe(false);
+    expect(room.awareness.getStates().size).toBe(11);
+  });
+
+  it('nobody can remove someone else’s presence', () => {
+    const { room, peers } = roomWithPeers(2);
+    room.receive(peers[0]!.peer, awarenessFrame([{ clientId: 21, clock: 4, json: user('Ada') }]));
+    room.receive(peers[1]!.peer, awarenessFrame([{ clientId: 21, clock: 4, json: 'null' }]));
+    expect(room.awareness.getStates().get(21)).toEqual({ user: { name: 'Ada' } });
+    expect(peers[1]!.socket.closedWith).toBeNull();
   });
 
   it('a well-behaved client is unaffected by all of this', () => {

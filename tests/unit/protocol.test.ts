@@ -119,3 +119,29 @@ describe('decodeMessage refuses malformed frames', () => {
     expect(() => decodeMessage(frame)).toThrow(why);
   });
 });
+
+describe('awareness entries', () => {
+  it('decode what y-protocols encodes, and encode what y-protocols applies', async () => {
+    const { decodeAwarenessEntries, encodeAwarenessEntries } = await import('../../server/protocol/awarenessEntries.js');
+    const doc = new Y.Doc();
+    const awareness = new awarenessProtocol.Awareness(doc);
+    awareness.setLocalState({ user: { name: 'Ada' }, cursor: null });
+    const entries = decodeAwarenessEntries(awarenessProtocol.encodeAwarenessUpdate(awareness, [doc.clientID]), 10);
+    expect(entries).toEqual([{ clientId: doc.clientID, clock: 1, state: { user: { name: 'Ada' }, cursor: null } }]);
+    const received = new awarenessProtocol.Awareness(new Y.Doc());
+    awarenessProtocol.applyAwarenessUpdate(received, encodeAwarenessEntries(entries), null);
+    expect(received.getStates().get(doc.clientID)).toEqual({ user: { name: 'Ada' }, cursor: null });
+    awareness.destroy();
+    received.destroy();
+  });
+
+  it.each([
+    ['truncated', new Uint8Array([2, 5, 1]), /truncated or malformed/],
+    ['too many entries', new Uint8Array([11]), /lists 11 clients; at most 10/],
+    ['not JSON', new Uint8Array([1, 5, 1, 3, 123, 123, 123]), /not JSON/],
+    ['trailing bytes', new Uint8Array([0, 9]), /trailing bytes/],
+  ])('refuse a %s update', async (_name, update, why) => {
+    const { decodeAwarenessEntries } = await import('../../server/protocol/awarenessEntries.js');
+    expect(() => decodeAwarenessEntries(update, 10)).toThrow(why);
+  });
+});

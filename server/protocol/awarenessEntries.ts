@@ -1,4 +1,5 @@
 import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
 import { ProtocolError } from './ProtocolError.js';
 
 /** One client's entry in an awareness update. `state: null` means the client left. */
@@ -9,21 +10,21 @@ export interface AwarenessEntry {
 }
 
 /**
- * Decodes and checks a y-protocols awareness update before anything of it is
- * applied (y-protocols itself applies entries one by one and would keep the
- * ones before a bad entry):
+ * The payload of a y-protocols awareness message:
  *
  *   update = varUint(count) { varUint(clientId) varUint(clock) varString(JSON state) }*count
  *
+ * Decoding it ourselves lets the server check every entry before y-protocols
+ * applies any (it applies entries one by one and keeps those before a bad one).
  * Throws `ProtocolError` for truncation, trailing bytes, invalid JSON or more
  * than `maxEntries` entries.
  */
-export function decodeAwarenessUpdate(update: Uint8Array, maxEntries: number): AwarenessEntry[] {
+export function decodeAwarenessEntries(update: Uint8Array, maxEntries: number): AwarenessEntry[] {
   const decoder = decoding.createDecoder(update);
   const entries: AwarenessEntry[] = [];
   try {
     const count = decoding.readVarUint(decoder);
-    if (count > maxEntries) throw new ProtocolError(`awareness update lists ${count} clients; at most ${maxEntries} per connection`);
+    if (count > maxEntries) throw new ProtocolError(`awareness update lists ${count} clients; at most ${maxEntries}`);
     for (let index = 0; index < count; index += 1) {
       const clientId = decoding.readVarUint(decoder);
       const clock = decoding.readVarUint(decoder);
@@ -42,4 +43,16 @@ export function decodeAwarenessUpdate(update: Uint8Array, maxEntries: number): A
   }
   if (decoding.hasContent(decoder)) throw new ProtocolError('awareness update has unexpected trailing bytes');
   return entries;
+}
+
+/** The inverse of `decodeAwarenessEntries`. */
+export function encodeAwarenessEntries(entries: readonly AwarenessEntry[]): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, entries.length);
+  for (const { clientId, clock, state } of entries) {
+    encoding.writeVarUint(encoder, clientId);
+    encoding.writeVarUint(encoder, clock);
+    encoding.writeVarString(encoder, JSON.stringify(state));
+  }
+  return encoding.toUint8Array(encoder);
 }
