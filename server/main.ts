@@ -35,7 +35,9 @@ async function main(): Promise<void> {
         : await JsonDocumentStore.open({
             dataDir: config.dataDir,
             onLockCompromised: (error) => {
-              logger.fatal({ err: error, dataDir: config.dataDir }, 'lost the lock on the data directory; stopping to avoid corrupting it');
+              // Writes are refused from now on (another server may own the directory); peers are closed with
+              // 1012 and re-send their unsaved edits to whichever server they reach next.
+              logger.fatal({ err: error, dataDir: config.dataDir }, 'lost the lock on the data directory; stopping without writing to it');
               void shutdown(1);
             },
           });
@@ -50,10 +52,14 @@ async function main(): Promise<void> {
     shuttingDown = true;
     try {
       await server?.close();
-      await store.close();
     } catch (error) {
       logger.error({ err: error }, 'shutdown did not complete cleanly');
       exitCode = 1;
+    } finally {
+      await store.close().catch((error: unknown) => {
+        logger.error({ err: error }, 'could not close the store');
+        exitCode = 1;
+      });
     }
     process.exit(exitCode);
   }

@@ -10,11 +10,11 @@ import type { Adapter } from 'lowdb';
  * loss. lowdb's own TextFile (steno) renames without fsync, which can leave an
  * empty file after a crash on common file systems.
  *
- * Writes to one file run one at a time in call order.
+ * Each write uses its own temporary file, so concurrent writes never mix;
+ * the last rename wins. Callers that care about order serialize their writes.
  */
 export class DurableTextFile implements Adapter<string> {
   readonly filename: string;
-  #queue: Promise<void> = Promise.resolve();
 
   constructor(filename: string) {
     this.filename = filename;
@@ -29,28 +29,32 @@ export class DurableTextFile implements Adapter<string> {
     }
   }
 
-  write(data: string): Promise<void> {
-    const run = this.#queue.then(() => this.#writeNow(data));
-    // The queue must keep going after a failed write; the caller still sees the failure through `run`.
-    this.#queue = run.catch(() => undefined);
-    return run;
-  }
-
-  async #writeNow(data: string): Promise<void> {
-    // Unique per write, so two writers of one file can never share a temporary file.
+  async write(data: string): Promise<void> {
     const temporary = join(dirname(this.filename), `.${basename(this.filename)}.${randomUUID()}.tmp`);
-    const handle = await open(temporary, 'w', 0o600);
     try {
-      await handle.writeFile(data, 'utf8');
-      await handle.sync();
+      const handle = await open(temporary, 'wx', 0o600);
+      try {
+        await handle.writeFile(data, 'utf8');
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      await rename(temporary, this.filename);
     } catch (error) {
-      await handle.close();
-      await unlink(temporary).catch(() => undefined);
+      await removeTemporary(temporary, error);
       throw error;
     }
-    await handle.close();
-    await rename(temporary, this.filename);
     await syncDirectory(dirname(this.filename));
+  }
+}
+
+/** Removes a failed write's temporary file; if that fails too, both errors are reported. */
+async function removeTemporary(temporary: string, writeError: unknown): Promise<void> {
+  try {
+    await unlink(temporary);
+  } catch (cleanupError) {
+    if (isErrnoException(cleanupError) && cleanupError.code === 'ENOENT') return;
+    throw new AggregateError([writeError, cleanupError], `write failed and its temporary file ${temporary} could not be removed`);
   }
 }
 

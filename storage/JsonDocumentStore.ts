@@ -2,7 +2,7 @@ import { mkdir, readdir, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Low, type Adapter } from 'lowdb';
 import { z } from 'zod';
-import { acquireDirectoryLock } from './acquireDirectoryLock.js';
+import { acquireDirectoryLock, type DirectoryLock } from './acquireDirectoryLock.js';
 import { compareDocumentNames } from './compareDocumentNames.js';
 import { StorageError, type DocumentInfo, type DocumentStore, type StoredDocument } from './DocumentStore.js';
 import { documentFileName, documentNameFromFileName } from './documentFileName.js';
@@ -40,25 +40,29 @@ type DocumentRecord = z.infer<typeof documentRecordSchema>;
 export class JsonDocumentStore implements DocumentStore {
   readonly dataDir: string;
   readonly documentsDir: string;
-  readonly #releaseLock: () => Promise<void>;
+  readonly #lock: DirectoryLock;
   /** Per document, the tail of its queue of writes: saves and deletes of one document never overlap. */
   readonly #writeQueues = new Map<string, Promise<unknown>>();
   #closed = false;
 
-  private constructor(dataDir: string, releaseLock: () => Promise<void>) {
+  private constructor(dataDir: string, lock: DirectoryLock) {
     this.dataDir = dataDir;
     this.documentsDir = join(dataDir, 'documents');
-    this.#releaseLock = releaseLock;
+    this.#lock = lock;
   }
 
   /** Creates the data directory if needed and locks it. Fails with `StorageError('locked')` if another server holds it. */
   static async open(options: JsonDocumentStoreOptions): Promise<JsonDocumentStore> {
-    await mkdir(join(options.dataDir, 'documents'), { recursive: true });
-    const releaseLock = await acquireDirectoryLock(options.dataDir, {
+    try {
+      await mkdir(join(options.dataDir, 'documents'), { recursive: true });
+    } catch (error) {
+      throw ioError(`could not create ${join(options.dataDir, 'documents')}`, error);
+    }
+    const lock = await acquireDirectoryLock(options.dataDir, {
       onCompromised: options.onLockCompromised,
       staleMs: options.lockStaleMs,
     });
-    return new JsonDocumentStore(options.dataDir, releaseLock);
+    return new JsonDocumentStore(options.dataDir, lock);
   }
 
   async load(documentName: string): Promise<StoredDocument | null> {
@@ -68,7 +72,7 @@ export class JsonDocumentStore implements DocumentStore {
   }
 
   async save(documentName: string, state: Uint8Array): Promise<void> {
-    this.#assertOpen();
+    this.#assertWritable();
     const file = this.#filePath(documentName);
     // Copy now: the caller may reuse the array before the queued write runs.
     const copy = state.slice();
@@ -91,7 +95,7 @@ export class JsonDocumentStore implements DocumentStore {
   }
 
   async delete(documentName: string): Promise<boolean> {
-    this.#assertOpen();
+    this.#assertWritable();
     const file = this.#filePath(documentName);
     return this.#enqueueWrite(documentName, () => this.#unlink(documentName, file));
   }
@@ -103,13 +107,22 @@ export class JsonDocumentStore implements DocumentStore {
       if (isErrnoException(error) && error.code === 'ENOENT') return false;
       throw ioError(`could not delete document "${documentName}"`, error);
     }
-    await syncDirectory(this.documentsDir);
+    try {
+      await syncDirectory(this.documentsDir);
+    } catch (error) {
+      throw ioError(`could not sync ${this.documentsDir} after deleting "${documentName}"`, error);
+    }
     return true;
   }
 
   async list(): Promise<DocumentInfo[]> {
     this.#assertOpen();
-    const fileNames = await readdir(this.documentsDir);
+    let fileNames: string[];
+    try {
+      fileNames = await readdir(this.documentsDir);
+    } catch (error) {
+      throw ioError(`could not list ${this.documentsDir}`, error);
+    }
     const documents = await Promise.all(
       fileNames
         .filter((fileName) => fileName.endsWith('.json') && !fileName.startsWith('.'))
@@ -123,7 +136,9 @@ export class JsonDocumentStore implements DocumentStore {
           } catch (error) {
             if (!(error instanceof StorageError) || error.code !== 'corrupt') throw error;
             // Listed, not hidden: the operator must see that this document needs recovery.
-            const info = await stat(path);
+            const info = await stat(path).catch((statError: unknown) => {
+              throw ioError(`could not read ${path}`, statError);
+            });
             return { documentName, size: info.size, createdAt: info.birthtime, updatedAt: info.mtime, damaged: error.message };
           }
         }),
@@ -135,7 +150,7 @@ export class JsonDocumentStore implements DocumentStore {
     if (this.#closed) return;
     this.#closed = true;
     await Promise.allSettled(this.#writeQueues.values());
-    await this.#releaseLock();
+    await this.#lock.release();
   }
 
   #enqueueWrite<T>(documentName: string, write: () => Promise<T>): Promise<T> {
@@ -161,6 +176,14 @@ export class JsonDocumentStore implements DocumentStore {
 
   #assertOpen(): void {
     if (this.#closed) throw new StorageError('closed', `the JSON store at ${this.dataDir} is closed`);
+  }
+
+  /** After losing the lock another server may own the directory: writing could overwrite its newer documents. */
+  #assertWritable(): void {
+    this.#assertOpen();
+    if (this.#lock.lostWith) {
+      throw new StorageError('locked', `lost the lock on ${this.dataDir} (${this.#lock.lostWith.message}); refusing to write`);
+    }
   }
 }
 

@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, readFile, rm, utimes, writeFile, mkdir } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -67,14 +67,56 @@ describe('JsonDocumentStore on disk', () => {
     await store.close();
   });
 
-  it('takes over at once a lock whose owner process on this host is gone', async () => {
-    const dataDir = await freshDir();
+  /** What a crashed server leaves: its lock (last refreshed `ageMs` ago) and an owner file naming a dead process. */
+  async function abandonedLock(dataDir: string, ageMs: number): Promise<void> {
     await mkdir(join(dataDir, 'tandem.lock'));
     // A pid far above any pid_max in use: no such process exists.
     await writeFile(join(dataDir, 'tandem.lock.owner'), JSON.stringify({ pid: 2 ** 30, hostname: hostname(), processStartedAt: 0 }));
+    const refreshed = new Date(Date.now() - ageMs);
+    await utimes(join(dataDir, 'tandem.lock'), refreshed, refreshed);
+  }
+
+  it('takes over at once a lock whose owner process on this host is gone', async () => {
+    const dataDir = await freshDir();
+    await abandonedLock(dataDir, 3000);
     const started = Date.now();
     const store = await JsonDocumentStore.open({ dataDir, onLockCompromised: failOnCompromise });
     expect(Date.now() - started).toBeLessThan(1000);
+    await store.close();
+  });
+
+  it('waits before taking over a very fresh lock, in case its creator has not written its owner yet', async () => {
+    const dataDir = await freshDir();
+    await abandonedLock(dataDir, 0);
+    // Meanwhile the real creator (alive: our parent process) records itself.
+    setTimeout(() => void writeFile(join(dataDir, 'tandem.lock.owner'), JSON.stringify({ pid: process.ppid, hostname: hostname(), processStartedAt: 0 })), 300);
+    await expect(JsonDocumentStore.open({ dataDir, onLockCompromised: failOnCompromise })).rejects.toMatchObject({ code: 'locked' });
+  });
+
+  it('lets exactly one of two servers racing for an abandoned lock have it', async () => {
+    const dataDir = await freshDir();
+    await abandonedLock(dataDir, 3000);
+    const results = await Promise.allSettled([
+      JsonDocumentStore.open({ dataDir, onLockCompromised: failOnCompromise }),
+      JsonDocumentStore.open({ dataDir, onLockCompromised: failOnCompromise }),
+    ]);
+    expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(1);
+    expect(results.find((result) => result.status === 'rejected')).toMatchObject({ reason: { code: 'locked' } });
+    for (const result of results) if (result.status === 'fulfilled') await result.value.close();
+  });
+
+  it('refuses every write once its lock is lost, and leaves the lock files alone on close', async () => {
+    const dataDir = await freshDir();
+    let onLost: (error: Error) => void = () => undefined;
+    const lost = new Promise<Error>((resolve) => (onLost = resolve));
+    const store = await JsonDocumentStore.open({ dataDir, lockStaleMs: 2000, onLockCompromised: (error) => onLost(error) });
+    await store.save('before', new Uint8Array([1]));
+    await rm(join(dataDir, 'tandem.lock'), { recursive: true });
+    // The holder notices at its next refresh (every second with this stale time).
+    expect(await lost).toBeInstanceOf(Error);
+    await expect(store.save('after', new Uint8Array([2]))).rejects.toMatchObject({ code: 'locked', message: expect.stringMatching(/refusing to write/) });
+    await expect(store.delete('before')).rejects.toMatchObject({ code: 'locked' });
+    expect([...(await store.load('before'))!.state]).toEqual([1]);
     await store.close();
   });
 
