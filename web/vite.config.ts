@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
+import { precompressAssets } from './build/precompressAssets.js';
 
 const webDir = fileURLToPath(new URL('.', import.meta.url));
 
@@ -12,7 +13,7 @@ const webDir = fileURLToPath(new URL('.', import.meta.url));
 export default defineConfig({
   root: webDir,
   base: '/',
-  plugins: [documentRoutes()],
+  plugins: [documentRoutes(), precompressAssets()],
   build: {
     outDir: fileURLToPath(new URL('../dist/web', import.meta.url)),
     emptyOutDir: true,
