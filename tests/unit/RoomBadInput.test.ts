@@ -3,25 +3,12 @@ import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
-import { decodeMessage } from '../../server/protocol/decodeMessage.js';
 import { encodeAwareness, encodeSyncUpdate } from '../../server/protocol/encodeMessage.js';
-import { Peer, type WebSocketLike } from '../../server/rooms/Peer.js';
+import { Peer } from '../../server/rooms/Peer.js';
+import { RecordingSocket } from '../support/RecordingSocket.js';
 import { MAX_AWARENESS_CLIENTS_PER_PEER, Room } from '../../server/rooms/Room.js';
 import { MemoryDocumentStore } from '../../storage/MemoryDocumentStore.js';
 
-class RecordingSocket implements WebSocketLike {
-  readonly frames: Uint8Array[] = [];
-  closedWith: { code: number; reason: string } | null = null;
-  send(frame: Uint8Array): void {
-    this.frames.push(frame);
-  }
-  close(code: number, reason: string): void {
-    this.closedWith = { code, reason };
-  }
-  messageTypes(): string[] {
-    return this.frames.map((frame) => decodeMessage(frame).type);
-  }
-}
 
 const rooms: Room[] = [];
 afterEach(() => {

@@ -4,7 +4,8 @@ import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { encodeAwareness, encodeSyncUpdate } from '../../server/protocol/encodeMessage.js';
 import { decodeMessage } from '../../server/protocol/decodeMessage.js';
-import { Peer, type WebSocketLike } from '../../server/rooms/Peer.js';
+import { Peer } from '../../server/rooms/Peer.js';
+import { RecordingSocket } from '../support/RecordingSocket.js';
 import { RoomRegistry, ShuttingDownError } from '../../server/rooms/RoomRegistry.js';
 import { MemoryDocumentStore } from '../../storage/MemoryDocumentStore.js';
 import { waitFor } from '../support/waitFor.js';
@@ -47,26 +48,6 @@ class ControlledStore extends MemoryDocumentStore {
   }
 }
 
-/** Records what the room sends to one client. */
-class RecordingSocket implements WebSocketLike {
-  readonly frames: Uint8Array[] = [];
-  closedWith: { code: number; reason: string } | null = null;
-  send(frame: Uint8Array): void {
-    this.frames.push(frame);
-  }
-  close(code: number, reason: string): void {
-    this.closedWith = { code, reason };
-  }
-  /** Applies every sync frame received so far to a fresh doc. */
-  replay(): Y.Doc {
-    const doc = new Y.Doc();
-    for (const frame of this.frames) {
-      const message = decodeMessage(frame);
-      if (message.type === 'sync-update' || message.type === 'sync-step2') Y.applyUpdate(doc, message.update);
-    }
-    return doc;
-  }
-}
 
 let peerCount = 0;
 function newPeer(): { peer: Peer; socket: RecordingSocket } {

@@ -1,3 +1,5 @@
+import { pickRandom } from '../random/pickRandom.js';
+
 const ADJECTIVES = [
   'amber', 'bright', 'calm', 'crisp', 'gentle', 'golden', 'hidden', 'lively',
   'misty', 'quiet', 'rapid', 'silver', 'steady', 'sunny', 'velvet', 'wild',
@@ -14,8 +16,8 @@ const NOUNS = [
  * @param random source of numbers in [0, 1); pass a seeded one in tests.
  */
 export function randomDocumentName(random: () => number = Math.random): string {
-  const adjective = ADJECTIVES[Math.floor(random() * ADJECTIVES.length)] ?? ADJECTIVES[0];
-  const noun = NOUNS[Math.floor(random() * NOUNS.length)] ?? NOUNS[0];
+  const adjective = pickRandom(ADJECTIVES, random);
+  const noun = pickRandom(NOUNS, random);
   const number = 10 + Math.floor(random() * 90);
   return `${adjective}-${noun}-${number}`;
 }

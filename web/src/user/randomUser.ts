@@ -1,4 +1,5 @@
 import type { CollabUser } from '../editor/CollabUser.js';
+import { pickRandom } from '../random/pickRandom.js';
 import { USER_COLORS } from './userColors.js';
 
 const ADJECTIVES = [
@@ -17,14 +18,9 @@ const ANIMALS = [
  * @param random source of numbers in [0, 1); pass a seeded one in tests.
  */
 export function randomUser(random: () => number = Math.random): CollabUser {
-  const adjective = pick(ADJECTIVES, random);
-  const animal = pick(ANIMALS, random);
-  const color = pick(USER_COLORS, random).value;
+  const adjective = pickRandom(ADJECTIVES, random);
+  const animal = pickRandom(ANIMALS, random);
+  const color = pickRandom(USER_COLORS, random).value;
   return { name: `${adjective} ${animal}`, color };
 }
 
-function pick<T>(items: readonly T[], random: () => number): T {
-  const item = items[Math.floor(random() * items.length)];
-  if (item === undefined) throw new RangeError('random() must return a number in [0, 1)');
-  return item;
-}
