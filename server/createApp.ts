@@ -6,6 +6,7 @@ import { Hono, type Context } from 'hono';
 import type { WSContext } from 'hono/ws';
 import type { Logger } from 'pino';
 import { checkDocumentName } from '../common/documentName.js';
+import { SAVED_STATE_QUERY_PARAMETER } from '../common/savedState.js';
 import type { DocumentStore } from '../storage/DocumentStore.js';
 import { CloseCode, closeReason } from './rooms/closeCodes.js';
 import type { WebSocketLike } from './rooms/Peer.js';
@@ -77,6 +78,7 @@ export function createApp(options: AppOptions) {
     nodeWebSocket.upgradeWebSocket((c) => {
       const documentName = c.req.param('documentName') ?? '';
       const check = checkDocumentName(documentName);
+      const wantsSavedState = c.req.query(SAVED_STATE_QUERY_PARAMETER) === '1';
       connectionCount += 1;
       const id = `c${connectionCount}`;
       let connection: PeerConnection | null = null;
@@ -94,6 +96,7 @@ export function createApp(options: AppOptions) {
             registry,
             logger,
             maxPendingBytes: options.maxMessageBytes,
+            wantsSavedState,
           });
           void connection.start();
         },

@@ -81,7 +81,14 @@ async function main(): Promise<void> {
       store,
       logger,
       webDir: fileURLToPath(new URL('../web', import.meta.url)),
-      saveTiming: { debounceMs: config.saveDebounceMs, maxWaitMs: config.saveMaxWaitMs, retryBaseMs: 1000, retryMaxMs: 30_000 },
+      snapshotPolicy: {
+        idleMs: config.snapshotIdleMs,
+        maxWaitMs: config.snapshotMaxWaitMs,
+        afterUpdates: config.snapshotAfterUpdates,
+        afterBytes: config.snapshotAfterBytes,
+        retryBaseMs: 1000,
+        retryMaxMs: 30_000,
+      },
       maxMessageBytes: config.maxMessageBytes,
     });
   } catch (error) {

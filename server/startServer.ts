@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import type { WebSocketServer } from 'ws';
 import type { DocumentStore } from '../storage/DocumentStore.js';
 import { createApp } from './createApp.js';
-import type { SaveTiming } from './rooms/Room.js';
+import type { SnapshotPolicy } from './rooms/Room.js';
 import { RoomRegistry } from './rooms/RoomRegistry.js';
 
 export interface StartServerOptions {
@@ -13,7 +13,7 @@ export interface StartServerOptions {
   store: DocumentStore;
   logger: Logger;
   webDir: string;
-  saveTiming: SaveTiming;
+  snapshotPolicy: SnapshotPolicy;
   maxMessageBytes: number;
 }
 
@@ -31,7 +31,7 @@ const CLOSE_GRACE_MS = 1000;
 /** Starts the HTTP + WebSocket server and resolves once it is listening. */
 export async function startServer(options: StartServerOptions): Promise<TandemServer> {
   const { logger } = options;
-  const registry = new RoomRegistry({ store: options.store, logger, saveTiming: options.saveTiming });
+  const registry = new RoomRegistry({ store: options.store, logger, snapshotPolicy: options.snapshotPolicy });
   const { app, injectWebSocket, wss } = createApp({
     registry,
     store: options.store,

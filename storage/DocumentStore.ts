@@ -1,16 +1,31 @@
 /**
  * Where document state lives between sessions. The server holds the live
- * Y.Doc; a store only sees opaque bytes (a Yjs state update) and metadata, so
- * implementations need no knowledge of Yjs or of the server.
+ * Y.Doc; a store only sees opaque bytes (Yjs updates and state snapshots)
+ * and metadata, so implementations need no knowledge of Yjs or of the server.
+ *
+ * A document is a snapshot plus a log of updates appended since. Appending is
+ * cheap and durable, so every accepted edit is on disk before the server calls
+ * it saved; snapshots are written now and then to keep the log short.
  *
  * Every implementation must pass `tests/unit/documentStoreContract.ts`.
  */
 export interface DocumentStore {
   /** Returns the stored document, or `null` when no document of that name exists. */
   load(documentName: string): Promise<StoredDocument | null>;
-  /** Replaces the stored state of a document, creating it if needed. Atomic: a reader sees the old or the new state, never a mix. */
-  save(documentName: string, state: Uint8Array): Promise<void>;
-  /** Removes a document. Returns `false` when there was nothing to remove. */
+  /**
+   * Appends updates to the document's log, in order, creating the document if
+   * needed. Resolves once they are durable (on disk, fsynced): only then may
+   * anyone be told they are saved. Concurrent calls are written in call order.
+   */
+  appendUpdates(documentName: string, updates: readonly Uint8Array[]): Promise<void>;
+  /**
+   * Replaces the document's snapshot. `state` must contain every update
+   * appended before this call; log records it covers are then dropped. Atomic:
+   * a reader sees the old or the new snapshot, never a mix. A snapshot that
+   * cannot be read is never overwritten (rejects with `corrupt`).
+   */
+  writeSnapshot(documentName: string, state: Uint8Array): Promise<void>;
+  /** Removes a document, its log and any kept previous snapshot. Returns `false` when there was nothing to remove. */
   delete(documentName: string): Promise<boolean>;
   /** Metadata of every stored document, sorted by name. */
   list(): Promise<DocumentInfo[]>;
@@ -20,7 +35,7 @@ export interface DocumentStore {
 
 export interface DocumentInfo {
   documentName: string;
-  /** Size of the stored Yjs state in bytes. */
+  /** Bytes stored for the document: snapshot plus log. */
   size: number;
   createdAt: Date;
   updatedAt: Date;
@@ -29,7 +44,12 @@ export interface DocumentInfo {
 }
 
 export interface StoredDocument extends DocumentInfo {
-  state: Uint8Array;
+  /** The last snapshot, or `null` when the document so far exists only as log records. */
+  snapshot: Uint8Array | null;
+  /** Updates appended after (or around) that snapshot, in order; applying one twice is harmless. */
+  updates: Uint8Array[];
+  /** Problems found and worked around while loading, such as a torn last log record. */
+  warnings: string[];
 }
 
 export type StorageErrorCode =

@@ -6,7 +6,9 @@ import { acquireDirectoryLock, type DirectoryLock } from './acquireDirectoryLock
 import { compareDocumentNames } from './compareDocumentNames.js';
 import { StorageError, type DocumentInfo, type DocumentStore, type StoredDocument } from './DocumentStore.js';
 import { documentFileName, documentNameFromFileName } from './documentFileName.js';
+import { DocumentLog, logSegmentPrefix } from './DocumentLog.js';
 import { DurableTextFile, isErrnoException, syncDirectory } from './DurableTextFile.js';
+import { ioError } from './ioError.js';
 
 export interface JsonDocumentStoreOptions {
   /** Directory that holds `documents/` and the lock file. Created if missing. */
@@ -25,6 +27,8 @@ const documentRecordSchema = z.object({
   documentName: z.string(),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
+  /** Log segments up to this number are contained in `state`. */
+  coversLogSegment: z.number().int().min(0),
   /** The Yjs state (`Y.encodeStateAsUpdate`), base64. */
   state: z.base64(),
 });
@@ -41,7 +45,9 @@ export class JsonDocumentStore implements DocumentStore {
   readonly dataDir: string;
   readonly documentsDir: string;
   readonly #lock: DirectoryLock;
-  /** Per document, the tail of its queue of writes: saves and deletes of one document never overlap. */
+  /** Per document, its update log (created on first use). */
+  readonly #logs = new Map<string, DocumentLog>();
+  /** Per document, the tail of its queue of snapshot writes and deletes: they never overlap. */
   readonly #writeQueues = new Map<string, Promise<unknown>>();
   #closed = false;
 
@@ -67,52 +73,82 @@ export class JsonDocumentStore implements DocumentStore {
 
   async load(documentName: string): Promise<StoredDocument | null> {
     this.#assertOpen();
-    const record = await this.#read(this.#filePath(documentName));
-    return record === null ? null : toStoredDocument(record);
+    const record = await this.#read(this.#snapshotPath(documentName));
+    // Segments the snapshot covers are inside it: the rotation that ends them is queued in the same
+    // tick as the snapshot's state is taken, after every append made before it.
+    const log = await this.#log(documentName).read(record?.coversLogSegment ?? 0);
+    if (record === null && log.bytes === 0) return null;
+    const snapshot = record === null ? null : decodeState(record.state);
+    const now = new Date();
+    const updatedAt = latest(record ? new Date(record.updatedAt) : null, log.updatedAt) ?? now;
+    return {
+      documentName,
+      snapshot,
+      updates: log.updates,
+      warnings: log.warnings,
+      size: (snapshot?.byteLength ?? 0) + log.bytes,
+      createdAt: record ? new Date(record.createdAt) : updatedAt,
+      updatedAt,
+    };
   }
 
-  async save(documentName: string, state: Uint8Array): Promise<void> {
+  async appendUpdates(documentName: string, updates: readonly Uint8Array[]): Promise<void> {
     this.#assertWritable();
-    const file = this.#filePath(documentName);
+    if (updates.length === 0) return;
+    await this.#log(documentName).append(updates.map((update) => update.slice()));
+  }
+
+  async writeSnapshot(documentName: string, state: Uint8Array): Promise<void> {
+    this.#assertWritable();
+    const file = this.#snapshotPath(documentName);
     // Copy now: the caller may reuse the array before the queued write runs.
     const copy = state.slice();
-    return this.#enqueueWrite(documentName, () => this.#write(documentName, file, copy));
+    // Appends made after this point go to a new segment; the snapshot covers the ones before.
+    const covered = await this.#log(documentName).rotate();
+    return this.#enqueueWrite(documentName, () => this.#writeSnapshot(documentName, file, copy, covered));
   }
 
-  async #write(documentName: string, file: string, state: Uint8Array): Promise<void> {
+  async #writeSnapshot(documentName: string, file: string, state: Uint8Array, coversLogSegment: number): Promise<void> {
     const db = new Low<DocumentRecord | null>(new DocumentRecordFile(file), null);
-    // A corrupt file is never overwritten: reading first throws `corrupt`.
+    // A corrupt snapshot is never overwritten: reading first throws `corrupt`.
     await db.read();
+    const previous = db.data;
+    if (previous) {
+      // Keep the previous generation: with the log segments after it, an operator can rebuild the document from it.
+      await new DocumentRecordFile(`${file}.prev`).write(previous);
+    }
     const now = new Date().toISOString();
     db.data = {
       format: DOCUMENT_FORMAT,
       documentName,
-      createdAt: db.data?.createdAt ?? now,
+      createdAt: previous?.createdAt ?? now,
       updatedAt: now,
+      coversLogSegment,
       state: Buffer.from(state.buffer, state.byteOffset, state.byteLength).toString('base64'),
     };
     await db.write();
+    // Only now, with the new snapshot durable, drop what the *previous* snapshot covered: the segments
+    // between the two stay, so the kept previous snapshot plus the log still rebuild the document.
+    if (previous) await this.#log(documentName).deleteThrough(previous.coversLogSegment);
   }
 
   async delete(documentName: string): Promise<boolean> {
     this.#assertWritable();
-    const file = this.#filePath(documentName);
-    return this.#enqueueWrite(documentName, () => this.#unlink(documentName, file));
-  }
-
-  async #unlink(documentName: string, file: string): Promise<boolean> {
-    try {
-      await unlink(file);
-    } catch (error) {
-      if (isErrnoException(error) && error.code === 'ENOENT') return false;
-      throw ioError(`could not delete document "${documentName}"`, error);
-    }
-    try {
-      await syncDirectory(this.documentsDir);
-    } catch (error) {
-      throw ioError(`could not sync ${this.documentsDir} after deleting "${documentName}"`, error);
-    }
-    return true;
+    const file = this.#snapshotPath(documentName);
+    return this.#enqueueWrite(documentName, async () => {
+      const hadSnapshot = await unlinkIfPresent(file);
+      await unlinkIfPresent(`${file}.prev`);
+      const log = this.#log(documentName);
+      const hadLog = (await log.read()).bytes > 0;
+      await log.deleteAll();
+      this.#logs.delete(documentName);
+      try {
+        await syncDirectory(this.documentsDir);
+      } catch (error) {
+        throw ioError(`could not sync ${this.documentsDir} after deleting "${documentName}"`, error);
+      }
+      return hadSnapshot || hadLog;
+    });
   }
 
   async list(): Promise<DocumentInfo[]> {
@@ -123,27 +159,48 @@ export class JsonDocumentStore implements DocumentStore {
     } catch (error) {
       throw ioError(`could not list ${this.documentsDir}`, error);
     }
+    const filesByPrefix = new Map<string, { snapshot: string | null; segments: string[] }>();
+    const entry = (prefix: string) => {
+      let files = filesByPrefix.get(prefix);
+      if (!files) filesByPrefix.set(prefix, (files = { snapshot: null, segments: [] }));
+      return files;
+    };
+    for (const fileName of fileNames) {
+      if (fileName.startsWith('.')) continue;
+      if (fileName.endsWith('.json')) entry(fileName.slice(0, -'.json'.length)).snapshot = fileName;
+      const segmentPrefix = logSegmentPrefix(fileName);
+      if (segmentPrefix !== null) entry(segmentPrefix).segments.push(fileName);
+    }
     const documents = await Promise.all(
-      fileNames
-        .filter((fileName) => fileName.endsWith('.json') && !fileName.startsWith('.'))
-        .map(async (fileName): Promise<DocumentInfo | null> => {
-          const documentName = documentNameFromFileName(fileName.slice(0, -'.json'.length));
-          if (documentName === null) return null;
-          const path = join(this.documentsDir, fileName);
-          try {
-            const record = await this.#read(path);
-            return record === null ? null : toDocumentInfo(record);
-          } catch (error) {
-            if (!(error instanceof StorageError) || error.code !== 'corrupt') throw error;
-            // Listed, not hidden: the operator must see that this document needs recovery.
-            const info = await stat(path).catch((statError: unknown) => {
-              throw ioError(`could not read ${path}`, statError);
-            });
-            return { documentName, size: info.size, createdAt: info.birthtime, updatedAt: info.mtime, damaged: error.message };
-          }
-        }),
+      [...filesByPrefix].map(async ([prefix, files]): Promise<DocumentInfo | null> => {
+        const documentName = documentNameFromFileName(prefix);
+        if (documentName === null) return null;
+        const segmentStats = await Promise.all(files.segments.map((fileName) => this.#stat(join(this.documentsDir, fileName))));
+        const logBytes = segmentStats.reduce((sum, info) => sum + info.size, 0);
+        const logUpdatedAt = latest(...segmentStats.map((info) => info.mtime));
+        if (files.snapshot === null) {
+          const when = logUpdatedAt ?? new Date();
+          return { documentName, size: logBytes, createdAt: when, updatedAt: when };
+        }
+        const path = join(this.documentsDir, files.snapshot);
+        try {
+          const record = await this.#read(path);
+          if (record === null) return null;
+          return {
+            documentName,
+            size: Buffer.byteLength(record.state, 'base64') + logBytes,
+            createdAt: new Date(record.createdAt),
+            updatedAt: latest(new Date(record.updatedAt), logUpdatedAt) ?? new Date(record.updatedAt),
+          };
+        } catch (error) {
+          if (!(error instanceof StorageError) || error.code !== 'corrupt') throw error;
+          // Listed, not hidden: the operator must see that this document needs recovery.
+          const info = await this.#stat(path);
+          return { documentName, size: info.size + logBytes, createdAt: info.birthtime, updatedAt: info.mtime, damaged: error.message };
+        }
+      }),
     );
-    return documents.filter((entry): entry is DocumentInfo => entry !== null).sort((a, b) => compareDocumentNames(a.documentName, b.documentName));
+    return documents.filter((document): document is DocumentInfo => document !== null).sort((a, b) => compareDocumentNames(a.documentName, b.documentName));
   }
 
   async close(): Promise<void> {
@@ -164,8 +221,22 @@ export class JsonDocumentStore implements DocumentStore {
     return next;
   }
 
-  #filePath(documentName: string): string {
+  #snapshotPath(documentName: string): string {
     return join(this.documentsDir, `${documentFileName(documentName)}.json`);
+  }
+
+  #log(documentName: string): DocumentLog {
+    let log = this.#logs.get(documentName);
+    if (!log) this.#logs.set(documentName, (log = new DocumentLog(this.documentsDir, documentFileName(documentName))));
+    return log;
+  }
+
+  async #stat(path: string) {
+    try {
+      return await stat(path);
+    } catch (error) {
+      throw ioError(`could not read ${path}`, error);
+    }
   }
 
   async #read(file: string): Promise<DocumentRecord | null> {
@@ -226,21 +297,24 @@ class DocumentRecordFile implements Adapter<DocumentRecord | null> {
   }
 }
 
-function toDocumentInfo(record: DocumentRecord): DocumentInfo {
-  return {
-    documentName: record.documentName,
-    size: Buffer.byteLength(record.state, 'base64'),
-    createdAt: new Date(record.createdAt),
-    updatedAt: new Date(record.updatedAt),
-  };
+function decodeState(base64: string): Uint8Array {
+  const bytes = Buffer.from(base64, 'base64');
+  return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
-function toStoredDocument(record: DocumentRecord): StoredDocument {
-  const bytes = Buffer.from(record.state, 'base64');
-  return { ...toDocumentInfo(record), state: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength) };
+function latest(...dates: (Date | null)[]): Date | null {
+  let newest: Date | null = null;
+  for (const date of dates) if (date && (!newest || date > newest)) newest = date;
+  return newest;
 }
 
-function ioError(message: string, cause: unknown): StorageError {
-  const detail = cause instanceof Error ? `: ${cause.message}` : '';
-  return new StorageError('io', `${message}${detail}`, { cause });
+/** Removes a file; returns whether it existed. */
+async function unlinkIfPresent(path: string): Promise<boolean> {
+  try {
+    await unlink(path);
+    return true;
+  } catch (error) {
+    if (isErrnoException(error) && error.code === 'ENOENT') return false;
+    throw ioError(`could not delete ${path}`, error);
+  }
 }

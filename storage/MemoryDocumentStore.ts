@@ -2,33 +2,48 @@ import { checkDocumentName } from '../common/documentName.js';
 import { compareDocumentNames } from './compareDocumentNames.js';
 import { StorageError, type DocumentInfo, type DocumentStore, type StoredDocument } from './DocumentStore.js';
 
+interface MemoryDocument {
+  snapshot: Uint8Array | null;
+  updates: Uint8Array[];
+  createdAt: Date;
+  updatedAt: Date;
+}
+
 /**
  * Keeps documents in process memory. For tests and for throwaway servers
  * (`--store memory`): everything is gone when the process exits.
  */
 export class MemoryDocumentStore implements DocumentStore {
-  readonly #documents = new Map<string, StoredDocument>();
+  readonly #documents = new Map<string, MemoryDocument>();
   #closed = false;
 
   async load(documentName: string): Promise<StoredDocument | null> {
     this.#assertOpen();
     const stored = this.#documents.get(documentName);
-    return stored ? { ...stored, state: stored.state.slice() } : null;
+    if (!stored) return null;
+    return {
+      documentName,
+      snapshot: stored.snapshot?.slice() ?? null,
+      updates: stored.updates.map((update) => update.slice()),
+      warnings: [],
+      size: sizeOf(stored),
+      createdAt: stored.createdAt,
+      updatedAt: stored.updatedAt,
+    };
   }
 
-  async save(documentName: string, state: Uint8Array): Promise<void> {
-    this.#assertOpen();
-    const check = checkDocumentName(documentName);
-    if (!check.ok) throw new StorageError('invalid-name', check.reason);
-    const now = new Date();
-    const previous = this.#documents.get(documentName);
-    this.#documents.set(documentName, {
-      documentName,
-      state: state.slice(),
-      size: state.byteLength,
-      createdAt: previous?.createdAt ?? now,
-      updatedAt: now,
-    });
+  async appendUpdates(documentName: string, updates: readonly Uint8Array[]): Promise<void> {
+    const document = this.#writable(documentName);
+    document.updates.push(...updates.map((update) => update.slice()));
+    document.updatedAt = new Date();
+  }
+
+  async writeSnapshot(documentName: string, state: Uint8Array): Promise<void> {
+    const document = this.#writable(documentName);
+    document.snapshot = state.slice();
+    // Everything appended so far is in the snapshot.
+    document.updates = [];
+    document.updatedAt = new Date();
   }
 
   async delete(documentName: string): Promise<boolean> {
@@ -38,8 +53,8 @@ export class MemoryDocumentStore implements DocumentStore {
 
   async list(): Promise<DocumentInfo[]> {
     this.#assertOpen();
-    return [...this.#documents.values()]
-      .map(({ documentName, size, createdAt, updatedAt }) => ({ documentName, size, createdAt, updatedAt }))
+    return [...this.#documents]
+      .map(([documentName, document]) => ({ documentName, size: sizeOf(document), createdAt: document.createdAt, updatedAt: document.updatedAt }))
       .sort((a, b) => compareDocumentNames(a.documentName, b.documentName));
   }
 
@@ -47,7 +62,24 @@ export class MemoryDocumentStore implements DocumentStore {
     this.#closed = true;
   }
 
+  #writable(documentName: string): MemoryDocument {
+    this.#assertOpen();
+    const check = checkDocumentName(documentName);
+    if (!check.ok) throw new StorageError('invalid-name', check.reason);
+    let document = this.#documents.get(documentName);
+    if (!document) {
+      const now = new Date();
+      document = { snapshot: null, updates: [], createdAt: now, updatedAt: now };
+      this.#documents.set(documentName, document);
+    }
+    return document;
+  }
+
   #assertOpen(): void {
     if (this.#closed) throw new StorageError('closed', 'the memory store is closed');
   }
+}
+
+function sizeOf(document: MemoryDocument): number {
+  return (document.snapshot?.byteLength ?? 0) + document.updates.reduce((sum, update) => sum + update.byteLength, 0);
 }

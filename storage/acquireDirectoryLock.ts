@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import lockfile from 'proper-lockfile';
 import { StorageError } from './DocumentStore.js';
 import { isErrnoException } from './DurableTextFile.js';
+import { ioError } from './ioError.js';
 
 export interface DirectoryLockOptions {
   /** Called if the lock is lost while held (deleted, or taken over after a long stall). The holder must stop writing. */
@@ -177,6 +178,3 @@ function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-function ioError(message: string, cause: unknown): StorageError {
-  return new StorageError('io', `${message}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
-}

@@ -16,10 +16,14 @@ export interface ServerConfig {
   store: 'json' | 'memory';
   /** `--log-level` / `LOG_LEVEL`. Default `info`. */
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
-  /** `--save-debounce-ms` / `SAVE_DEBOUNCE_MS`. A document is saved this long after its last change. Default 500. */
-  saveDebounceMs: number;
-  /** `--save-max-wait-ms` / `SAVE_MAX_WAIT_MS`. …and at least this often while changes keep coming. Default 2000. */
-  saveMaxWaitMs: number;
+  /** `--snapshot-idle-ms` / `SNAPSHOT_IDLE_MS`. A document's snapshot is rewritten this long after its last change. Default 5000. */
+  snapshotIdleMs: number;
+  /** `--snapshot-max-wait-ms` / `SNAPSHOT_MAX_WAIT_MS`. …and at least this often while changes keep coming. Default 60 000. */
+  snapshotMaxWaitMs: number;
+  /** `--snapshot-after-updates` / `SNAPSHOT_AFTER_UPDATES`. …or once this many updates were logged since the last one. Default 1000. */
+  snapshotAfterUpdates: number;
+  /** `--snapshot-after-bytes` / `SNAPSHOT_AFTER_BYTES`. …or once this many bytes were logged since the last one. Default 1 MiB. */
+  snapshotAfterBytes: number;
   /** `--max-message-bytes` / `MAX_MESSAGE_BYTES`. Larger WebSocket frames close the connection with 1009. Default 32 MiB. */
   maxMessageBytes: number;
 }
@@ -30,8 +34,10 @@ export const DEFAULT_CONFIG: ServerConfig = {
   dataDir: './data',
   store: 'json',
   logLevel: 'info',
-  saveDebounceMs: 500,
-  saveMaxWaitMs: 2000,
+  snapshotIdleMs: 5000,
+  snapshotMaxWaitMs: 60_000,
+  snapshotAfterUpdates: 1000,
+  snapshotAfterBytes: 1024 * 1024,
   maxMessageBytes: 32 * 1024 * 1024,
 };
 
@@ -42,23 +48,30 @@ const OPTIONS = {
   dataDir: { flag: 'data-dir', env: 'DATA_DIR', schema: z.string().trim().min(1) },
   store: { flag: 'store', env: 'STORE', schema: z.enum(['json', 'memory']) },
   logLevel: { flag: 'log-level', env: 'LOG_LEVEL', schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) },
-  saveDebounceMs: { flag: 'save-debounce-ms', env: 'SAVE_DEBOUNCE_MS', schema: z.coerce.number().int().min(0).max(60_000) },
-  saveMaxWaitMs: { flag: 'save-max-wait-ms', env: 'SAVE_MAX_WAIT_MS', schema: z.coerce.number().int().min(1).max(600_000) },
+  snapshotIdleMs: { flag: 'snapshot-idle-ms', env: 'SNAPSHOT_IDLE_MS', schema: z.coerce.number().int().min(0).max(3_600_000) },
+  snapshotMaxWaitMs: { flag: 'snapshot-max-wait-ms', env: 'SNAPSHOT_MAX_WAIT_MS', schema: z.coerce.number().int().min(1).max(86_400_000) },
+  snapshotAfterUpdates: { flag: 'snapshot-after-updates', env: 'SNAPSHOT_AFTER_UPDATES', schema: z.coerce.number().int().min(1) },
+  snapshotAfterBytes: { flag: 'snapshot-after-bytes', env: 'SNAPSHOT_AFTER_BYTES', schema: z.coerce.number().int().min(1) },
   maxMessageBytes: { flag: 'max-message-bytes', env: 'MAX_MESSAGE_BYTES', schema: z.coerce.number().int().min(1024).max(1024 ** 3) },
 } satisfies { [K in keyof ServerConfig]: { flag: string; env: string; schema: z.ZodType<ServerConfig[K], unknown> } };
 
 export const USAGE = `Usage: npm start -- [options]   (or: node dist/server/main.js [options])
 
 Options (flag, environment variable, default):
-  --port N               PORT               1234   TCP port; 0 picks a free port
-  --host ADDRESS         HOST               127.0.0.1
-  --data-dir PATH        DATA_DIR           ./data
-  --store json|memory    STORE              json
-  --log-level LEVEL      LOG_LEVEL          info   fatal|error|warn|info|debug|trace|silent
-  --save-debounce-ms N   SAVE_DEBOUNCE_MS   500    save this long after the last change
-  --save-max-wait-ms N   SAVE_MAX_WAIT_MS   2000   and at least this often while editing
-  --max-message-bytes N  MAX_MESSAGE_BYTES  33554432
-  --help                 print this help`;
+  --port N                    PORT                    1234       TCP port; 0 picks a free port
+  --host ADDRESS              HOST                    127.0.0.1
+  --data-dir PATH             DATA_DIR                ./data
+  --store json|memory         STORE                   json
+  --log-level LEVEL           LOG_LEVEL               info       fatal|error|warn|info|debug|trace|silent
+  --snapshot-idle-ms N        SNAPSHOT_IDLE_MS        5000       rewrite a snapshot this long after the last change,
+  --snapshot-max-wait-ms N    SNAPSHOT_MAX_WAIT_MS    60000      at least this often while editing,
+  --snapshot-after-updates N  SNAPSHOT_AFTER_UPDATES  1000       or after this many logged updates,
+  --snapshot-after-bytes N    SNAPSHOT_AFTER_BYTES    1048576    or after this many logged bytes
+  --max-message-bytes N       MAX_MESSAGE_BYTES       33554432
+  --help                      print this help
+
+Every update is appended to the document's log and fsynced before it is reported saved;
+snapshots only keep that log short.`;
 
 /** Invalid flags or environment variables; `problems` has one line per bad option. */
 export class ConfigError extends Error {
@@ -113,8 +126,8 @@ export function loadConfig(env: Record<string, string | undefined>, argv: string
     }
   }
   const result = config as unknown as ServerConfig;
-  if (problems.length === 0 && result.saveMaxWaitMs < result.saveDebounceMs) {
-    problems.push(`--save-max-wait-ms (${result.saveMaxWaitMs}) must not be less than --save-debounce-ms (${result.saveDebounceMs})`);
+  if (problems.length === 0 && result.snapshotMaxWaitMs < result.snapshotIdleMs) {
+    problems.push(`--snapshot-max-wait-ms (${result.snapshotMaxWaitMs}) must not be less than --snapshot-idle-ms (${result.snapshotIdleMs})`);
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return { kind: 'config', config: result };

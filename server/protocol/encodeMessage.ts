@@ -1,4 +1,5 @@
 import * as encoding from 'lib0/encoding';
+import { SAVED_STATE_MESSAGE_TYPE } from '../../common/savedState.js';
 import { AuthMessageType, MessageType, SyncMessageType } from './messageTypes.js';
 
 /** Server → client frames of the y-websocket protocol (layout in `messageTypes.ts`). */
@@ -41,5 +42,13 @@ function encodeSync(syncType: number, data: Uint8Array): Uint8Array {
   encoding.writeVarUint(encoder, MessageType.sync);
   encoding.writeVarUint(encoder, syncType);
   encoding.writeVarUint8Array(encoder, data);
+  return encoding.toUint8Array(encoder);
+}
+
+/** Tandem's saved-state message (see `common/savedState.ts`): the state vector of what is on disk. */
+export function encodeSavedState(stateVector: Uint8Array): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, SAVED_STATE_MESSAGE_TYPE);
+  encoding.writeVarUint8Array(encoder, stateVector);
   return encoding.toUint8Array(encoder);
 }

@@ -16,5 +16,7 @@ export class Peer {
     /** Unique per server process, for logs. */
     readonly id: string,
     readonly socket: WebSocketLike,
+    /** The client asked (`?saved=1`) to be told which state is durable; stock clients do not. */
+    readonly wantsSavedState = false,
   ) {}
 }

@@ -32,8 +32,10 @@ export class PeerConnection {
     logger: Logger;
     /** Bytes a client may send before its document has loaded; more closes it (a client's first sync step 2 can be a whole document). */
     maxPendingBytes: number;
+    /** The client connected with `?saved=1`. */
+    wantsSavedState: boolean;
   }) {
-    this.peer = new Peer(options.id, options.socket);
+    this.peer = new Peer(options.id, options.socket, options.wantsSavedState);
     this.#maxPendingBytes = options.maxPendingBytes;
     this.#documentName = options.documentName;
     this.#registry = options.registry;

@@ -1,34 +1,40 @@
 import type { Logger } from 'pino';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
-import type { DocumentStore } from '../../storage/DocumentStore.js';
+import type { DocumentStore, StoredDocument } from '../../storage/DocumentStore.js';
 import { decodeAwarenessEntries, encodeAwarenessEntries, type AwarenessEntry } from '../protocol/awarenessEntries.js';
 import { decodeMessage } from '../protocol/decodeMessage.js';
-import { encodeAwareness, encodeSyncStep1, encodeSyncStep2, encodeSyncUpdate } from '../protocol/encodeMessage.js';
+import { encodeAwareness, encodeSavedState, encodeSyncStep1, encodeSyncStep2, encodeSyncUpdate } from '../protocol/encodeMessage.js';
 import { ProtocolError } from '../protocol/ProtocolError.js';
 import type { ClientMessage } from '../protocol/messageTypes.js';
 import { CloseCode, closeReason } from './closeCodes.js';
 import type { Peer } from './Peer.js';
 import { SaveScheduler } from './SaveScheduler.js';
+import { UpdateJournal } from './UpdateJournal.js';
 
-export interface SaveTiming {
-  /** Save this long after the last change. Default 500 ms. */
-  debounceMs: number;
-  /** Save at least this often while changes keep coming. Default 2000 ms. */
+/** When a room writes a fresh snapshot of its document (the log keeps every update durable in between). */
+export interface SnapshotPolicy {
+  /** Write a snapshot this long after the last change. Default 5000 ms. */
+  idleMs: number;
+  /** …and at least this often while changes keep coming. Default 60 000 ms. */
   maxWaitMs: number;
-  /** First retry after a failed save; doubles up to `retryMaxMs`. Defaults 1000 / 30000 ms. */
+  /** …or as soon as this many updates were logged since the last one. Default 1000. */
+  afterUpdates: number;
+  /** …or as soon as this many bytes were logged since the last one. Default 1 MiB. */
+  afterBytes: number;
+  /** First retry after a failed write (log or snapshot); doubles up to `retryMaxMs`. Defaults 1000 / 30 000 ms. */
   retryBaseMs: number;
   retryMaxMs: number;
 }
 
 export interface RoomOptions {
   documentName: string;
-  /** The stored state to start from, or `null` for a new document. */
-  initialState: Uint8Array | null;
+  /** What the store holds, or `null` for a new document. */
+  stored: StoredDocument | null;
   store: DocumentStore;
   logger: Logger;
-  saveTiming: SaveTiming;
-  /** Called when the last peer left or a pending save finished; the registry decides whether to unload. */
+  snapshotPolicy: SnapshotPolicy;
+  /** Called when the last peer left or pending writes finished; the registry decides whether to unload. */
   onMaybeIdle: (room: Room) => void;
 }
 
@@ -50,7 +56,9 @@ export const MAX_AWARENESS_UPDATE_BYTES = 1024 * 1024;
 /**
  * One document being edited: its Y.Doc, the awareness (presence) of its
  * peers, and the saving of its state. Relays every change to the other peers
- * immediately; saving happens on its own schedule and never delays the relay.
+ * immediately; then appends it to the document's log (group commit), and
+ * tells the peers that asked which state is now durable. Snapshots are
+ * written on their own schedule. Neither kind of write delays the relay.
  */
 export class Room {
   readonly documentName: string;
@@ -61,8 +69,14 @@ export class Room {
   readonly #awarenessOwners = new Map<number, Peer>();
   readonly #store: DocumentStore;
   readonly #logger: Logger;
-  readonly #saver: SaveScheduler;
+  readonly #journal: UpdateJournal;
+  readonly #snapshots: SaveScheduler;
+  readonly #policy: SnapshotPolicy;
   readonly #onMaybeIdle: (room: Room) => void;
+  /** State vector of what is on disk: sent to peers that asked for saved-state messages. */
+  #savedStateVector: Uint8Array;
+  #updatesSinceSnapshot = 0;
+  #bytesSinceSnapshot = 0;
   #destroyed = false;
 
   constructor(options: RoomOptions) {
@@ -70,18 +84,42 @@ export class Room {
     this.#store = options.store;
     this.#logger = options.logger;
     this.#onMaybeIdle = options.onMaybeIdle;
+    this.#policy = options.snapshotPolicy;
     this.doc = new Y.Doc({ gc: true });
-    if (options.initialState) Y.applyUpdate(this.doc, options.initialState);
+    const stored = options.stored;
+    if (stored) {
+      // Snapshot plus every logged update; an update the snapshot already holds is a no-op.
+      Y.applyUpdate(this.doc, Y.mergeUpdates([...(stored.snapshot ? [stored.snapshot] : []), ...stored.updates]));
+      for (const warning of stored.warnings) this.#logger.warn({ documentName: this.documentName }, warning);
+      this.#updatesSinceSnapshot = stored.updates.length;
+      this.#bytesSinceSnapshot = stored.updates.reduce((sum, update) => sum + update.byteLength, 0);
+    }
+    this.#savedStateVector = Y.encodeStateVector(this.doc);
     this.awareness = new awarenessProtocol.Awareness(this.doc);
     // The server is not a user: it must not appear in anybody's presence list.
     this.awareness.setLocalState(null);
-    this.#saver = new SaveScheduler({
-      ...options.saveTiming,
-      save: () => this.#save(),
+    const { retryBaseMs, retryMaxMs } = this.#policy;
+    this.#journal = new UpdateJournal({
+      retryBaseMs,
+      retryMaxMs,
+      append: (updates) => this.#store.appendUpdates(this.documentName, updates),
+      stateVector: () => Y.encodeStateVector(this.doc),
+      onDurable: (stateVector) => this.#handleDurable(stateVector),
       onError: (error, failures) =>
-        this.#logger.error({ err: error, documentName: this.documentName, failures }, 'saving document failed; keeping it in memory and retrying'),
+        this.#logger.error({ err: error, documentName: this.documentName, failures }, 'appending to the document log failed; keeping the updates in memory and retrying'),
+    });
+    this.#snapshots = new SaveScheduler({
+      debounceMs: this.#policy.idleMs,
+      maxWaitMs: this.#policy.maxWaitMs,
+      retryBaseMs,
+      retryMaxMs,
+      save: () => this.#writeSnapshot(),
+      onError: (error, failures) =>
+        this.#logger.error({ err: error, documentName: this.documentName, failures }, 'writing the document snapshot failed; the log still holds every update; retrying'),
       onSettled: () => this.#onMaybeIdle(this),
     });
+    // Updates replayed from the log are not in the snapshot yet.
+    if (stored && stored.updates.length > 0) this.#snapshots.markDirty();
     this.doc.on('update', this.#handleDocumentUpdate);
     this.awareness.on('update', this.#handleAwarenessUpdate);
   }
@@ -90,8 +128,14 @@ export class Room {
     return this.#destroyed;
   }
 
+  /** True while an update is not yet in the log or the snapshot is behind the log. */
   get hasUnsavedChanges(): boolean {
-    return this.#saver.hasUnsavedChanges;
+    return this.#journal.hasPending || this.#snapshots.hasUnsavedChanges;
+  }
+
+  /** True while an accepted update is not yet durable. */
+  get hasUndurableUpdates(): boolean {
+    return this.#journal.hasPending;
   }
 
   /** Adds a peer and starts the sync handshake: our state vector, then everyone's presence. */
@@ -99,6 +143,7 @@ export class Room {
     if (this.#destroyed) throw new Error(`room ${this.documentName} is destroyed`);
     this.peers.add(peer);
     peer.socket.send(encodeSyncStep1(Y.encodeStateVector(this.doc)));
+    if (peer.wantsSavedState) peer.socket.send(encodeSavedState(this.#savedStateVector));
     const presentClients = [...this.awareness.getStates().keys()];
     if (presentClients.length > 0) {
       peer.socket.send(encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, presentClients)));
@@ -132,9 +177,13 @@ export class Room {
     }
   }
 
-  /** Writes any pending change now; rejects if the write fails (the change stays pending). */
-  flush(): Promise<void> {
-    return this.#saver.flush();
+  /**
+   * Makes every accepted update durable and writes a snapshot, so the next
+   * load has no log to replay. Rejects if a write fails (nothing is dropped).
+   */
+  async flush(): Promise<void> {
+    await this.#journal.flush();
+    await this.#snapshots.flush();
   }
 
   /** Closes every peer with the given code and reason. */
@@ -149,7 +198,8 @@ export class Room {
   destroy(): void {
     if (this.#destroyed) return;
     this.#destroyed = true;
-    this.#saver.close();
+    this.#journal.close();
+    this.#snapshots.close();
     this.doc.off('update', this.#handleDocumentUpdate);
     this.awareness.off('update', this.#handleAwarenessUpdate);
     this.awareness.destroy();
@@ -231,8 +281,26 @@ export class Room {
     for (const peer of this.peers) {
       if (peer !== origin) peer.socket.send(frame);
     }
-    this.#saver.markDirty();
+    this.#journal.push(update);
+    this.#updatesSinceSnapshot += 1;
+    this.#bytesSinceSnapshot += update.byteLength;
+    this.#snapshots.markDirty();
+    if (this.#updatesSinceSnapshot >= this.#policy.afterUpdates || this.#bytesSinceSnapshot >= this.#policy.afterBytes) {
+      // A failure is reported through onError and retried by the scheduler.
+      this.#snapshots.flush().catch(() => undefined);
+    }
   };
+
+  #handleDurable(stateVector: Uint8Array): void {
+    this.#savedStateVector = stateVector;
+    let frame: Uint8Array | null = null;
+    for (const peer of this.peers) {
+      if (!peer.wantsSavedState) continue;
+      frame ??= encodeSavedState(stateVector);
+      peer.socket.send(frame);
+    }
+    if (!this.#journal.hasPending) this.#onMaybeIdle(this);
+  }
 
   readonly #handleAwarenessUpdate = ({ added, updated, removed }: AwarenessChange, origin: unknown): void => {
     const changed = [...added, ...updated, ...removed];
@@ -252,11 +320,22 @@ export class Room {
     for (const peer of this.peers) peer.socket.send(frame);
   };
 
-  async #save(): Promise<void> {
+  async #writeSnapshot(): Promise<void> {
     const state = Y.encodeStateAsUpdate(this.doc);
+    const updates = this.#updatesSinceSnapshot;
+    this.#updatesSinceSnapshot = 0;
+    this.#bytesSinceSnapshot = 0;
     const startedAt = performance.now();
-    await this.#store.save(this.documentName, state);
-    this.#logger.debug({ documentName: this.documentName, bytes: state.byteLength, ms: Math.round(performance.now() - startedAt) }, 'document saved');
+    try {
+      await this.#store.writeSnapshot(this.documentName, state);
+    } catch (error) {
+      this.#updatesSinceSnapshot += updates;
+      throw error;
+    }
+    this.#logger.debug(
+      { documentName: this.documentName, bytes: state.byteLength, coveredUpdates: updates, ms: Math.round(performance.now() - startedAt) },
+      'snapshot written',
+    );
   }
 }
 

@@ -2,12 +2,12 @@ import type { Logger } from 'pino';
 import type { DocumentStore } from '../../storage/DocumentStore.js';
 import { CloseCode } from './closeCodes.js';
 import type { Peer } from './Peer.js';
-import { Room, type SaveTiming } from './Room.js';
+import { Room, type SnapshotPolicy } from './Room.js';
 
 export interface RoomRegistryOptions {
   store: DocumentStore;
   logger: Logger;
-  saveTiming: SaveTiming;
+  snapshotPolicy: SnapshotPolicy;
 }
 
 /** Thrown by `join` while the server shuts down; the peer should be closed with 1012 and retry. */
@@ -90,14 +90,14 @@ export class RoomRegistry {
       .then((stored) => {
         const room = new Room({
           documentName,
-          initialState: stored?.state ?? null,
+          stored,
           store: this.#options.store,
           logger: this.#options.logger,
-          saveTiming: this.#options.saveTiming,
+          snapshotPolicy: this.#options.snapshotPolicy,
           onMaybeIdle: (idleRoom) => this.#unloadIfIdle(idleRoom),
         });
         this.#rooms.set(documentName, room);
-        this.#options.logger.debug({ documentName, bytes: stored?.size ?? 0 }, 'document loaded');
+        this.#options.logger.debug({ documentName, bytes: stored?.size ?? 0, replayedUpdates: stored?.updates.length ?? 0 }, 'document loaded');
         return room;
       })
       .finally(() => this.#loading.delete(documentName));

@@ -1,6 +1,8 @@
+import * as decoding from 'lib0/decoding';
 import WebSocket from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
+import { SAVED_STATE_MESSAGE_TYPE, SAVED_STATE_QUERY_PARAMETER } from '../../common/savedState.js';
 import { waitFor } from './waitFor.js';
 
 /**
@@ -11,16 +13,53 @@ export class YjsClient {
   readonly doc = new Y.Doc();
   readonly provider: WebsocketProvider;
   readonly closeEvents: { code: number; reason: string }[] = [];
+  /** The server's last word on what is durable (only with `wantsSavedState`). */
+  savedStateVector: Map<number, number> | null = null;
 
-  constructor(wsUrl: string, documentName: string, options: { connect?: boolean } = {}) {
+  constructor(wsUrl: string, documentName: string, options: { connect?: boolean; wantsSavedState?: boolean } = {}) {
     this.provider = new WebsocketProvider(wsUrl, documentName, this.doc, {
       WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
       disableBc: true,
       connect: options.connect ?? true,
       maxBackoffTime: 500,
+      params: options.wantsSavedState ? { [SAVED_STATE_QUERY_PARAMETER]: '1' } : {},
     });
+    if (options.wantsSavedState) {
+      this.provider.messageHandlers[SAVED_STATE_MESSAGE_TYPE] = (_encoder, decoder) => {
+        this.savedStateVector = Y.decodeStateVector(decoding.readVarUint8Array(decoder));
+        this.#savedListeners.forEach((listener) => listener());
+      };
+    }
     this.provider.on('connection-close', (event) => {
       if (event) this.closeEvents.push({ code: event.code, reason: event.reason });
+    });
+  }
+
+  readonly #savedListeners = new Set<() => void>();
+
+  /** How far this client's own edits are durable on the server (its clock in the saved state vector). */
+  get savedOwnClock(): number {
+    return this.savedStateVector?.get(this.doc.clientID) ?? 0;
+  }
+
+  /** True when everything in this client's document is durable on the server. */
+  isSaved(): boolean {
+    if (!this.savedStateVector) return false;
+    for (const [clientId, clock] of Y.decodeStateVector(Y.encodeStateVector(this.doc))) {
+      if ((this.savedStateVector.get(clientId) ?? 0) < clock) return false;
+    }
+    return true;
+  }
+
+  /** Resolves once the server says everything in this client's document is durable. */
+  saved(timeoutMs = 10_000): Promise<true> {
+    return waitFor(() => this.isSaved(), {
+      description: `the server to acknowledge "${this.provider.roomname}" as saved`,
+      timeoutMs,
+      subscribe: (onChange) => {
+        this.#savedListeners.add(onChange);
+        return () => this.#savedListeners.delete(onChange);
+      },
     });
   }
 

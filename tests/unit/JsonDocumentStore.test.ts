@@ -1,7 +1,8 @@
-import { mkdir, mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
+import { appendFile, copyFile, mkdir, mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
 import { JsonDocumentStore } from '../../storage/JsonDocumentStore.js';
 import { documentStoreContract } from './documentStoreContract.js';
 
@@ -24,22 +25,22 @@ describe('JsonDocumentStore on disk', () => {
   it('stores one readable JSON file per document with the Yjs state in base64', async () => {
     const dataDir = await freshDir();
     const store = await JsonDocumentStore.open({ dataDir, onLockCompromised: failOnCompromise });
-    await store.save('Meeting-Notes', new Uint8Array([1, 2, 3]));
+    await store.writeSnapshot('Meeting-Notes', new Uint8Array([1, 2, 3]));
     await store.close();
     expect(await readdir(join(dataDir, 'documents'))).toEqual(['^meeting-^notes.json']);
     const record = JSON.parse(await readFile(join(dataDir, 'documents', '^meeting-^notes.json'), 'utf8')) as Record<string, string>;
-    expect(record).toMatchObject({ format: 'tandem.document/1', documentName: 'Meeting-Notes', state: 'AQID' });
+    expect(record).toMatchObject({ format: 'tandem.document/1', documentName: 'Meeting-Notes', state: 'AQID', coversLogSegment: 1 });
     expect(new Date(record.createdAt!).toString()).not.toBe('Invalid Date');
   });
 
   it('keeps data across close and reopen, and leaves no temporary files', async () => {
     const dataDir = await freshDir();
     const first = await JsonDocumentStore.open({ dataDir, onLockCompromised: failOnCompromise });
-    await Promise.all(Array.from({ length: 20 }, (_, index) => first.save(`doc-${index}`, new Uint8Array([index]))));
+    await Promise.all(Array.from({ length: 20 }, (_, index) => first.writeSnapshot(`doc-${index}`, new Uint8Array([index]))));
     await first.close();
     const second = await JsonDocumentStore.open({ dataDir, onLockCompromised: failOnCompromise });
     expect((await second.list()).length).toBe(20);
-    expect([...(await second.load('doc-7'))!.state]).toEqual([7]);
+    expect([...(await second.load('doc-7'))!.snapshot!]).toEqual([7]);
     await second.close();
     expect((await readdir(join(dataDir, 'documents'))).filter((name) => name.includes('.tmp'))).toEqual([]);
   });
@@ -63,7 +64,7 @@ describe('JsonDocumentStore on disk', () => {
     const longAgo = new Date(Date.now() - 60_000);
     await utimes(join(dataDir, 'tandem.lock'), longAgo, longAgo);
     const store = await JsonDocumentStore.open({ dataDir, onLockCompromised: failOnCompromise, lockStaleMs: 2000 });
-    await store.save('after-crash', new Uint8Array([1]));
+    await store.writeSnapshot('after-crash', new Uint8Array([1]));
     await store.close();
   });
 
@@ -110,13 +111,13 @@ describe('JsonDocumentStore on disk', () => {
     let onLost: (error: Error) => void = () => undefined;
     const lost = new Promise<Error>((resolve) => (onLost = resolve));
     const store = await JsonDocumentStore.open({ dataDir, lockStaleMs: 2000, onLockCompromised: (error) => onLost(error) });
-    await store.save('before', new Uint8Array([1]));
+    await store.writeSnapshot('before', new Uint8Array([1]));
     await rm(join(dataDir, 'tandem.lock'), { recursive: true });
     // The holder notices at its next refresh (every second with this stale time).
     expect(await lost).toBeInstanceOf(Error);
-    await expect(store.save('after', new Uint8Array([2]))).rejects.toMatchObject({ code: 'locked', message: expect.stringMatching(/refusing to write/) });
+    await expect(store.writeSnapshot('after', new Uint8Array([2]))).rejects.toMatchObject({ code: 'locked', message: expect.stringMatching(/refusing to write/) });
     await expect(store.delete('before')).rejects.toMatchObject({ code: 'locked' });
-    expect([...(await store.load('before'))!.state]).toEqual([1]);
+    expect([...(await store.load('before'))!.snapshot!]).toEqual([1]);
     await store.close();
   });
 
@@ -136,13 +137,13 @@ describe('JsonDocumentStore on disk', () => {
     const file = join(dataDir, 'documents', 'broken.json');
     await writeFile(file, '{"format": "tandem.document/1", "stat');
     await expect(store.load('broken')).rejects.toMatchObject({ code: 'corrupt', message: expect.stringContaining(file) });
-    await expect(store.save('broken', new Uint8Array([1]))).rejects.toMatchObject({ code: 'corrupt' });
+    await expect(store.writeSnapshot('broken', new Uint8Array([1]))).rejects.toMatchObject({ code: 'corrupt' });
     expect(await readFile(file, 'utf8')).toBe('{"format": "tandem.document/1", "stat');
 
     await writeFile(join(dataDir, 'documents', 'wrong-shape.json'), JSON.stringify({ format: 'tandem.document/1', state: 42 }));
     await expect(store.load('wrong-shape')).rejects.toMatchObject({ code: 'corrupt' });
 
-    await store.save('fine', new Uint8Array([1]));
+    await store.writeSnapshot('fine', new Uint8Array([1]));
     const listed = await store.list();
     expect(listed.map((info) => [info.documentName, info.damaged !== undefined])).toEqual([
       ['broken', true],
@@ -150,5 +151,81 @@ describe('JsonDocumentStore on disk', () => {
       ['wrong-shape', true],
     ]);
     await store.close();
+  });
+});
+
+describe('JsonDocumentStore log and snapshot generations', () => {
+  function textOf(stored: { snapshot: Uint8Array | null; updates: Uint8Array[] } | null): string {
+    const doc = new Y.Doc();
+    if (stored?.snapshot) Y.applyUpdate(doc, stored.snapshot);
+    for (const update of stored?.updates ?? []) Y.applyUpdate(doc, update);
+    return doc.getText('t').toString();
+  }
+
+  /** A writer that produces real Yjs updates, one per typed string. */
+  function typist() {
+    const doc = new Y.Doc();
+    return {
+      doc,
+      type(text: string): Uint8Array {
+        const before = Y.encodeStateVector(doc);
+        doc.getText('t').insert(doc.getText('t').length, text);
+        return Y.encodeStateAsUpdate(doc, before);
+      },
+    };
+  }
+
+  it('skips a torn last record with a warning naming the file, and recovers every complete record before it', async () => {
+    const dataDir = await freshDir();
+    const writer = typist();
+    const store = await JsonDocumentStore.open({ dataDir, onLockCompromised: failOnCompromise });
+    await store.appendUpdates('torn', [writer.type('one ')]);
+    await store.appendUpdates('torn', [writer.type('two ')]);
+    await store.close();
+
+    // A crash in the middle of the next write: a header promising 100 bytes, and 10 of them.
+    const segment = join(dataDir, 'documents', 'torn.000001.log');
+    const torn = Buffer.alloc(18);
+    torn.writeUInt32LE(100, 0);
+    torn.writeUInt32LE(12345, 4);
+    await appendFile(segment, torn);
+
+    const reopened = await JsonDocumentStore.open({ dataDir, onLockCompromised: failOnCompromise });
+    const loaded = await reopened.load('torn');
+    expect(textOf(loaded)).toBe('one two ');
+    expect(loaded!.warnings).toHaveLength(1);
+    expect(loaded!.warnings[0]).toMatch(new RegExp(`${segment}: skipped 18 bytes of a torn or damaged record at offset \\d+`));
+    expect(loaded!.warnings[0]).toMatch(/2 complete records before it were recovered/);
+
+    // New appends never follow the torn bytes: they go to a new segment and are all read back.
+    await reopened.appendUpdates('torn', [writer.type('three')]);
+    expect(textOf(await reopened.load('torn'))).toBe('one two three');
+    expect(await readdir(join(dataDir, 'documents'))).toContain('torn.000002.log');
+    await reopened.close();
+  });
+
+  it('keeps the previous snapshot as <name>.json.prev, which with the remaining log rebuilds the whole document', async () => {
+    const dataDir = await freshDir();
+    const writer = typist();
+    const store = await JsonDocumentStore.open({ dataDir, onLockCompromised: failOnCompromise });
+    for (const word of ['alpha ', 'beta ', 'gamma ']) {
+      await store.appendUpdates('generations', [writer.type(word)]);
+      await store.writeSnapshot('generations', Y.encodeStateAsUpdate(writer.doc));
+    }
+    await store.appendUpdates('generations', [writer.type('delta')]);
+    expect(textOf(await store.load('generations'))).toBe('alpha beta gamma delta');
+    // Segments the kept previous snapshot covers (1 and 2) are gone; the ones after it stay.
+    expect((await readdir(join(dataDir, 'documents'))).filter((file) => file.endsWith('.log')).sort()).toEqual([
+      'generations.000003.log',
+      'generations.000004.log',
+    ]);
+    await store.close();
+
+    // The documented recovery: stop the server, put the previous snapshot back, start again.
+    const documents = join(dataDir, 'documents');
+    await copyFile(join(documents, 'generations.json.prev'), join(documents, 'generations.json'));
+    const recovered = await JsonDocumentStore.open({ dataDir, onLockCompromised: failOnCompromise });
+    expect(textOf(await recovered.load('generations'))).toBe('alpha beta gamma delta');
+    await recovered.close();
   });
 });

@@ -18,10 +18,10 @@ afterEach(() => {
 function roomWithPeers(count: number) {
   const room = new Room({
     documentName: 'target',
-    initialState: null,
+    stored: null,
     store: new MemoryDocumentStore(),
     logger: pino({ level: 'silent' }),
-    saveTiming: { debounceMs: 60_000, maxWaitMs: 60_000, retryBaseMs: 1000, retryMaxMs: 1000 },
+    snapshotPolicy: { idleMs: 60_000, maxWaitMs: 60_000, afterUpdates: 1000, afterBytes: 1 << 20, retryBaseMs: 1000, retryMaxMs: 1000 },
     onMaybeIdle: () => undefined,
   });
   rooms.push(room);

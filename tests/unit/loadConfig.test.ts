@@ -32,7 +32,7 @@ describe('loadConfig', () => {
   it('reports every invalid value at once, naming where it came from', () => {
     let error: unknown;
     try {
-      loadConfig({ PORT: '70000', STORE: 'mongo' }, ['--save-debounce-ms=-5']);
+      loadConfig({ PORT: '70000', STORE: 'mongo' }, ['--snapshot-idle-ms=-5']);
     } catch (caught) {
       error = caught;
     }
@@ -40,7 +40,7 @@ describe('loadConfig', () => {
     const problems = (error as ConfigError).problems.join('\n');
     expect(problems).toMatch(/PORT="70000"/);
     expect(problems).toMatch(/STORE="mongo"/);
-    expect(problems).toMatch(/--save-debounce-ms="-5"/);
+    expect(problems).toMatch(/--snapshot-idle-ms="-5"/);
     expect((error as ConfigError).message).toMatch(/Usage/);
   });
 
@@ -53,8 +53,12 @@ describe('loadConfig', () => {
     expect(() => loadConfig({}, ['serve-everything'])).toThrow(ConfigError);
   });
 
-  it('refuses a max wait shorter than the debounce', () => {
-    expect(() => loadConfig({ SAVE_DEBOUNCE_MS: '1000', SAVE_MAX_WAIT_MS: '100' }, [])).toThrow(/must not be less than/);
+  it('refuses a snapshot max wait shorter than the idle time', () => {
+    expect(() => loadConfig({ SNAPSHOT_IDLE_MS: '1000', SNAPSHOT_MAX_WAIT_MS: '100' }, [])).toThrow(/must not be less than/);
+  });
+
+  it('reads the snapshot policy', () => {
+    expect(config({ SNAPSHOT_AFTER_UPDATES: '50' }, ['--snapshot-after-bytes', '4096'])).toMatchObject({ snapshotAfterUpdates: 50, snapshotAfterBytes: 4096 });
   });
 
   it('answers --help with the usage', () => {
