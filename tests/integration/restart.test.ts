@@ -1,5 +1,3 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TestServer } from '../support/TestServer.js';
 import { YjsClient } from '../support/YjsClient.js';
