@@ -32,10 +32,17 @@ export class DocumentLog {
   /** Whether the current segment's file exists (its directory entry has been fsynced). */
   #segmentCreated = false;
   #queue: Promise<unknown> = Promise.resolve();
+  readonly #coveredBySnapshot: () => Promise<number>;
 
-  constructor(directory: string, prefix: string) {
+  /**
+   * @param coveredBySnapshot the last segment the document's snapshot covers. New segments are
+   *   always numbered above it: when every segment was deleted, counting from the files alone
+   *   would restart at 1, and a load would skip those segments as already in the snapshot.
+   */
+  constructor(directory: string, prefix: string, coveredBySnapshot: () => Promise<number>) {
     this.#directory = directory;
     this.#prefix = prefix;
+    this.#coveredBySnapshot = coveredBySnapshot;
   }
 
   /**
@@ -60,7 +67,7 @@ export class DocumentLog {
         const modified = (await stat(path)).mtime;
         if (!contents.updatedAt || modified > contents.updatedAt) contents.updatedAt = modified;
       }
-      this.#segment = (segments.at(-1) ?? 0) + 1;
+      this.#segment = Math.max(segments.at(-1) ?? 0, afterSegment) + 1;
       this.#segmentCreated = false;
       return contents;
     });
@@ -122,7 +129,7 @@ export class DocumentLog {
 
   async #currentSegment(): Promise<number> {
     if (this.#segment === null) {
-      this.#segment = ((await this.#segments()).at(-1) ?? 0) + 1;
+      this.#segment = Math.max((await this.#segments()).at(-1) ?? 0, await this.#coveredBySnapshot()) + 1;
       this.#segmentCreated = false;
     }
     return this.#segment;

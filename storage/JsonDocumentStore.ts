@@ -227,7 +227,11 @@ export class JsonDocumentStore implements DocumentStore {
 
   #log(documentName: string): DocumentLog {
     let log = this.#logs.get(documentName);
-    if (!log) this.#logs.set(documentName, (log = new DocumentLog(this.documentsDir, documentFileName(documentName))));
+    if (!log) {
+      const snapshotPath = this.#snapshotPath(documentName);
+      log = new DocumentLog(this.documentsDir, documentFileName(documentName), async () => (await this.#read(snapshotPath))?.coversLogSegment ?? 0);
+      this.#logs.set(documentName, log);
+    }
     return log;
   }
 

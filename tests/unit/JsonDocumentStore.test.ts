@@ -229,3 +229,25 @@ describe('JsonDocumentStore log and snapshot generations', () => {
     await recovered.close();
   });
 });
+
+describe('JsonDocumentStore segment numbering', () => {
+  it('never numbers a new segment at or below what the snapshot covers, even when every segment was deleted', async () => {
+    const dataDir = await freshDir();
+    const first = await JsonDocumentStore.open({ dataDir, onLockCompromised: failOnCompromise });
+    await first.appendUpdates('renumber', [new Uint8Array([1])]);
+    // Snapshots with no appends between them rotate past segments that never get a file, and drop the old ones.
+    for (let round = 0; round < 3; round += 1) await first.writeSnapshot('renumber', new Uint8Array([9]));
+    expect((await readdir(join(dataDir, 'documents'))).filter((file) => file.endsWith('.log'))).toEqual([]);
+    await first.close();
+
+    for (const reopen of ['after load', 'without load'] as const) {
+      const store = await JsonDocumentStore.open({ dataDir, onLockCompromised: failOnCompromise });
+      if (reopen === 'after load') await store.load('renumber');
+      await store.appendUpdates('renumber', [new Uint8Array([reopen === 'after load' ? 2 : 3])]);
+      await store.close();
+    }
+    const reader = await JsonDocumentStore.open({ dataDir, onLockCompromised: failOnCompromise });
+    expect((await reader.load('renumber'))!.updates.map((update) => [...update])).toEqual([[2], [3]]);
+    await reader.close();
+  });
+});
