@@ -120,6 +120,11 @@ export function createApp(options: AppOptions) {
     const check = checkDocumentName(c.req.param('documentName'));
     return servePage(c, 'document.html', check.ok ? 200 : 400);
   });
+  app.get('/sw.js', async (c) => {
+    // The service worker must always be revalidated, or browsers keep an old one for up to a day.
+    const script = await readFile(join(webDir, 'sw.js'), 'utf8');
+    return c.body(script, 200, { 'Content-Type': 'text/javascript; charset=utf-8', 'Cache-Control': 'no-cache' });
+  });
   app.use('/assets/*', async (c, next) => {
     await next();
     // File names carry a content hash: a changed file gets a new name, so browsers may keep these forever.

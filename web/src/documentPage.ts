@@ -10,6 +10,7 @@ import { h } from './dom/h.js';
 import { requireElement } from './dom/requireElement.js';
 import { createCollabEditor } from './editor/createCollabEditor.js';
 import { asSentence } from './text/asSentence.js';
+import { registerAppShell } from './offline/registerAppShell.js';
 import { createToolbar } from './toolbar/createToolbar.js';
 import { createUserPreferences } from './user/createUserPreferences.js';
 
@@ -84,6 +85,13 @@ function mountDocumentPage(root: HTMLElement, location: Location): void {
       surface.dataset['connection'] = status;
       if (status === 'connected') notice.hide();
     },
+    onSaveStatus: (status) => {
+      statusPill.setSave(status);
+      surface.dataset['saveStatus'] = status;
+    },
+    onUnprotectedChanges: (has) => {
+      surface.dataset['unprotectedChanges'] = String(has);
+    },
     onPresence: (users) => presence.update(users),
     onClose: (close) => {
       if (close.permanent) {
@@ -103,6 +111,13 @@ function mountDocumentPage(root: HTMLElement, location: Location): void {
   });
   const toolbar = createToolbar(collab.editor);
   toolbarRow.append(toolbar.element);
+
+  // Closing the tab now would lose changes that are neither on the server's disk nor stored in this browser.
+  window.addEventListener('beforeunload', (event) => {
+    if (!collab.hasUnprotectedChanges) return;
+    event.preventDefault();
+    event.returnValue = '';
+  });
 
   // Clicks in the page margins below the text land in the editor, as on paper.
   surface.addEventListener('mousedown', (event) => {
@@ -128,3 +143,4 @@ function mountDocumentPage(root: HTMLElement, location: Location): void {
 }
 
 mountDocumentPage(requireElement(document, '#app'), window.location);
+registerAppShell();

@@ -6,6 +6,7 @@ import { createDocumentTable } from './listPage/createDocumentTable.js';
 import { createNewDocumentForm } from './listPage/createNewDocumentForm.js';
 import type { DocumentSummary } from './listPage/fetchDocuments.js';
 import { pollDocuments } from './listPage/pollDocuments.js';
+import { registerAppShell } from './offline/registerAppShell.js';
 
 /** How often the list refreshes while the tab is visible (it also refreshes on focus). */
 const REFRESH_INTERVAL_MS = 5000;
@@ -93,3 +94,4 @@ function mountListPage(root: HTMLElement): void {
 }
 
 mountListPage(requireElement(document, '#app'));
+registerAppShell();

@@ -1,17 +1,22 @@
 import { h } from '../dom/h.js';
 import type { ConnectionStatus } from '../editor/watchConnectionStatus.js';
-import { STATUS_TEXT } from './statusText.js';
+import type { SaveStatus } from '../editor/watchSaveStatus.js';
+import { statusText } from './statusText.js';
 
-/** The connection status indicator in the header. */
+/** The connection and save status indicator in the header. */
 export interface StatusPill {
   element: HTMLElement;
-  /** Shows a status; `description` replaces the default tooltip (e.g. why the server closed). */
+  /** Shows a connection status; `description` replaces the default tooltip (e.g. why the server closed). */
   set(status: ConnectionStatus, description?: string): void;
+  /** Shows a save status. */
+  setSave(status: SaveStatus): void;
 }
 
 /**
- * A pill with a coloured dot and a word: `data-testid="connection-status"`,
- * `data-status` is the current `ConnectionStatus`. Announced politely to screen readers.
+ * A pill with a coloured dot and a few words: `data-testid="connection-status"`,
+ * `data-status` is the `ConnectionStatus`, `data-save-status` the `SaveStatus`.
+ * "Saved" appears only once the server has every change on disk. Announced
+ * politely to screen readers.
  */
 export function createStatusPill(): StatusPill {
   const text = h('span', { class: 'status-pill__text' });
@@ -21,12 +26,27 @@ export function createStatusPill(): StatusPill {
     h('span', { class: 'status-pill__dot', 'aria-hidden': 'true' }),
     text,
   );
+  let connection: ConnectionStatus = 'connecting';
+  let save: SaveStatus = 'offline';
+  let override: string | undefined;
+  function render(): void {
+    const { label, description } = statusText(connection, save);
+    element.dataset['status'] = connection;
+    element.dataset['saveStatus'] = save;
+    text.textContent = label;
+    element.title = override ?? description;
+  }
+  render();
   return {
     element,
     set(status, description) {
-      element.dataset['status'] = status;
-      text.textContent = STATUS_TEXT[status].label;
-      element.title = description ?? STATUS_TEXT[status].description;
+      connection = status;
+      override = description;
+      render();
+    },
+    setSave(status) {
+      save = status;
+      render();
     },
   };
 }

@@ -1,9 +1,23 @@
 import type { ConnectionStatus } from '../editor/watchConnectionStatus.js';
+import type { SaveStatus } from '../editor/watchSaveStatus.js';
 
-/** What the status pill says for each status: a short label and a sentence for its tooltip. */
-export const STATUS_TEXT: Record<ConnectionStatus, { label: string; description: string }> = {
-  connecting: { label: 'Connecting…', description: 'Connecting to the server. You can start typing; your edits sync once connected.' },
-  connected: { label: 'Connected', description: 'Connected. Your edits are saved and shared live.' },
-  reconnecting: { label: 'Reconnecting…', description: 'Connection lost. Your edits are kept here and sync when it is back.' },
-  offline: { label: 'Offline', description: 'You are offline. Your edits are kept here and sync when you are back online.' },
-};
+export interface StatusText {
+  label: string;
+  description: string;
+}
+
+/** What the status pill says, from the connection and save status together. */
+export function statusText(connection: ConnectionStatus, save: SaveStatus): StatusText {
+  switch (connection) {
+    case 'connecting':
+      return { label: 'Connecting…', description: 'Connecting to the server. You can start typing; your changes are kept on this device and sync once connected.' };
+    case 'reconnecting':
+      return { label: 'Offline – changes kept on this device', description: 'Connection lost. Your changes are kept on this device and sync when it is back.' };
+    case 'offline':
+      return { label: 'Offline – changes kept on this device', description: 'You are offline. Your changes are kept on this device and sync when you are back online.' };
+    case 'connected':
+      return save === 'saved'
+        ? { label: 'Saved', description: 'Every change is saved on the server.' }
+        : { label: 'Saving…', description: 'Connected. Your latest changes are on their way to the server’s disk.' };
+  }
+}

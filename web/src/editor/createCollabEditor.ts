@@ -6,6 +6,8 @@ import { Awareness } from 'y-protocols/awareness';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { checkDocumentName } from '../../../common/documentName.js';
+import { SAVED_STATE_QUERY_PARAMETER } from '../../../common/savedState.js';
+import { persistLocally, type LocalCopy } from './persistLocally.js';
 import type { CollabUser } from './CollabUser.js';
 import { readCollabUser } from './readCollabUser.js';
 import { readPresence, type PresenceUser } from './readPresence.js';
@@ -13,6 +15,7 @@ import { renderCaret } from './renderCaret.js';
 import { renderSelection } from './renderSelection.js';
 import { updateCarets } from './updateCarets.js';
 import { watchConnectionStatus, type ConnectionClose, type ConnectionStatus } from './watchConnectionStatus.js';
+import { watchSaveStatus, type SaveStatus } from './watchSaveStatus.js';
 
 export interface CollabEditorOptions {
   /** The editor (`.ProseMirror`) is appended to this element. */
@@ -25,6 +28,15 @@ export interface CollabEditorOptions {
   user: CollabUser;
   /** Connection status: called once right away, then on every change. */
   onStatus?: (status: ConnectionStatus) => void;
+  /** Save status ("Saved" only once the server has every change on disk): called once right away, then on every change. */
+  onSaveStatus?: (status: SaveStatus) => void;
+  /** Whether some change is neither on the server's disk nor stored in this browser: called on every change of that answer. */
+  onUnprotectedChanges?: (has: boolean) => void;
+  /**
+   * Keep a copy of the document in this browser's IndexedDB, so offline edits survive a reload.
+   * Default `true`; turn off on shared computers.
+   */
+  offlineStorage?: boolean;
   /** Everyone in the document (you first): called once right away, then whenever someone joins, leaves or renames. */
   onPresence?: (users: PresenceUser[]) => void;
   /** The server closed the connection; `permanent` means the editor gave up (e.g. 4400, a bad document name). */
@@ -46,6 +58,13 @@ export interface CollabEditor {
   readonly ydoc: Y.Doc;
   /** The current connection status. */
   readonly status: ConnectionStatus;
+  /** The current save status. */
+  readonly saveStatus: SaveStatus;
+  /**
+   * True while some change is neither on the server's disk nor in this browser's storage:
+   * closing the page now would lose it (the document page warns on `beforeunload`).
+   */
+  readonly hasUnprotectedChanges: boolean;
   /** Changes your name and colour; the others see the new caret and avatar at once. */
   setUser(user: CollabUser): void;
   /** Closes the connection (telling the others you left) and releases the editor, listeners and document. Safe to call twice. */
@@ -73,12 +92,49 @@ export function createCollabEditor(options: CollabEditorOptions): CollabEditor {
   const initialUser = requireUser(options.user);
 
   const ydoc = new Y.Doc();
+  // Loaded before connecting, so what this browser kept is offered to the server in the first sync.
+  let protection: { refresh(): void } | null = null;
+  const localCopy: LocalCopy | null =
+    options.offlineStorage === false
+      ? null
+      : persistLocally(ydoc, `tandem:${new URL(options.serverUrl).host}:${options.documentName}`, () => protection?.refresh());
   const awareness = new Awareness(ydoc);
-  const provider = new WebsocketProvider(options.serverUrl, options.documentName, ydoc, { awareness });
+  const provider = new WebsocketProvider(options.serverUrl, options.documentName, ydoc, {
+    awareness,
+    // Ask the server to say which changes are on its disk (a Tandem extension stock servers ignore).
+    params: { [SAVED_STATE_QUERY_PARAMETER]: '1' },
+  });
+  let saveWatcher: { refresh(): void } | null = null;
   const statusWatcher = watchConnectionStatus(provider, {
-    ...(options.onStatus ? { onStatus: options.onStatus } : {}),
+    onStatus: (status) => {
+      options.onStatus?.(status);
+      saveWatcher?.refresh();
+    },
     ...(options.onClose ? { onClose: options.onClose } : {}),
   });
+  const saveStatusWatcher = watchSaveStatus({
+    provider,
+    doc: ydoc,
+    connection: () => statusWatcher.status,
+    onSaveStatus: (status) => {
+      options.onSaveStatus?.(status);
+      protection?.refresh();
+    },
+  });
+  saveWatcher = saveStatusWatcher;
+  const hasUnprotectedChanges = () => !saveStatusWatcher.serverHasEverything && (localCopy === null || localCopy.pending);
+  let lastUnprotected = hasUnprotectedChanges();
+  protection = {
+    refresh() {
+      const now = hasUnprotectedChanges();
+      if (now === lastUnprotected) return;
+      lastUnprotected = now;
+      options.onUnprotectedChanges?.(now);
+    },
+  };
+  // A change can be unprotected before any status changes (offline without local storage).
+  ydoc.on('update', protection.refresh);
+  options.onUnprotectedChanges?.(lastUnprotected);
 
   // The client id travels with the user so renderCaret can tag each caret
   // element and a rename can repaint it (see updateCarets).
@@ -139,6 +195,12 @@ export function createCollabEditor(options: CollabEditorOptions): CollabEditor {
     get status() {
       return statusWatcher.status;
     },
+    get saveStatus() {
+      return saveStatusWatcher.status;
+    },
+    get hasUnprotectedChanges() {
+      return hasUnprotectedChanges();
+    },
     setUser(user) {
       editor.commands.updateUser(toAwarenessUser(requireUser(user)));
     },
@@ -147,6 +209,10 @@ export function createCollabEditor(options: CollabEditorOptions): CollabEditor {
       destroyed = true;
       awareness.off('change', onAwarenessChange);
       statusWatcher.destroy();
+      saveStatusWatcher.destroy();
+      ydoc.off('update', protection.refresh);
+      // Its last writes finish on their own; a failure only means the local copy is older.
+      localCopy?.destroy().catch((error: unknown) => console.warn('Tandem: closing the local copy failed', error));
       editor.destroy();
       // Disconnecting tells the others we left before the socket closes.
       provider.destroy();
