@@ -19,7 +19,9 @@ export interface StatusPill {
  * politely to screen readers.
  */
 export function createStatusPill(): StatusPill {
-  const text = h('span', { class: 'status-pill__text' });
+  const label = h('span', { class: 'status-pill__label' });
+  const detail = h('span', { class: 'status-pill__detail' });
+  const text = h('span', { class: 'status-pill__text' }, label, detail);
   const element = h(
     'div',
     { class: 'status-pill', role: 'status', 'data-testid': 'connection-status' },
@@ -30,10 +32,12 @@ export function createStatusPill(): StatusPill {
   let save: SaveStatus = 'offline';
   let override: string | undefined;
   function render(): void {
-    const { label, description } = statusText(connection, save);
+    const words = statusText(connection, save);
     element.dataset['status'] = connection;
     element.dataset['saveStatus'] = save;
-    text.textContent = label;
+    label.textContent = words.label;
+    detail.textContent = words.detail ?? '';
+    const description = words.description;
     element.title = override ?? description;
   }
   render();

@@ -3,6 +3,8 @@ import type { SaveStatus } from '../editor/watchSaveStatus.js';
 
 export interface StatusText {
   label: string;
+  /** Words after the label that narrow screens may leave out (they stay in the tooltip). */
+  detail?: string;
   description: string;
 }
 
@@ -12,9 +14,9 @@ export function statusText(connection: ConnectionStatus, save: SaveStatus): Stat
     case 'connecting':
       return { label: 'Connecting…', description: 'Connecting to the server. You can start typing; your changes are kept on this device and sync once connected.' };
     case 'reconnecting':
-      return { label: 'Offline – changes kept on this device', description: 'Connection lost. Your changes are kept on this device and sync when it is back.' };
+      return { label: 'Offline', detail: ' – changes kept on this device', description: 'Connection lost. Your changes are kept on this device and sync when it is back.' };
     case 'offline':
-      return { label: 'Offline – changes kept on this device', description: 'You are offline. Your changes are kept on this device and sync when you are back online.' };
+      return { label: 'Offline', detail: ' – changes kept on this device', description: 'You are offline. Your changes are kept on this device and sync when you are back online.' };
     case 'connected':
       return save === 'saved'
         ? { label: 'Saved', description: 'Every change is saved on the server.' }
