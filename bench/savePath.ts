@@ -86,8 +86,9 @@ async function logGroupCommit(size: number): Promise<Result> {
     const before = await logBytes(dir);
     const journal = new UpdateJournal({
       append: (batch) => store.appendUpdates('bench', batch),
-      stateVector: () => Y.encodeStateVector(doc),
+      describeState: () => Y.encodeStateVector(doc),
       onDurable: () => undefined,
+      onSettled: () => undefined,
       onError: (error) => {
         throw error;
       },

@@ -1,9 +1,11 @@
 /**
  * Tandem's one extension to the y-websocket protocol: the server tells a
- * client which changes are durably saved, by sending the state vector of
- * what is on disk after every group commit and when the client joins.
+ * client which changes are durably saved, by sending what is on disk after
+ * every group commit and when the client joins, as an encoded Yjs snapshot
+ * (`Y.encodeSnapshot`: state vector and delete set; deletions do not move
+ * the state vector, so both are needed).
  *
- *   savedState (100) = varUint(100) varUint8Array(state vector on disk)
+ *   savedState (100) = varUint(100) varUint8Array(Y.encodeSnapshot(what is on disk))
  *
  * Only clients that connect with `?saved=1` receive it, so a stock client
  * never sees a message type it does not know.

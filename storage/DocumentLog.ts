@@ -85,7 +85,9 @@ export class DocumentLog {
         throw ioError(`could not open ${path}`, error);
       }
       try {
-        await handle.write(encodeLogRecords(updates));
+        // writeFile loops until every byte is written (a single write() may write part of the
+        // buffer without an error, for example when the disk fills up).
+        await handle.writeFile(encodeLogRecords(updates));
         await handle.datasync();
       } catch (error) {
         // Part of the batch may be in the file: later records must not follow it, or they would

@@ -175,7 +175,10 @@ export class JsonDocumentStore implements DocumentStore {
       [...filesByPrefix].map(async ([prefix, files]): Promise<DocumentInfo | null> => {
         const documentName = documentNameFromFileName(prefix);
         if (documentName === null) return null;
-        const segmentStats = await Promise.all(files.segments.map((fileName) => this.#stat(join(this.documentsDir, fileName))));
+        // A segment may be deleted by a snapshot between readdir and stat: it no longer counts.
+        const segmentStats = (await Promise.all(files.segments.map((fileName) => this.#statIfPresent(join(this.documentsDir, fileName))))).filter(
+          (info) => info !== null,
+        );
         const logBytes = segmentStats.reduce((sum, info) => sum + info.size, 0);
         const logUpdatedAt = latest(...segmentStats.map((info) => info.mtime));
         if (files.snapshot === null) {
@@ -233,6 +236,15 @@ export class JsonDocumentStore implements DocumentStore {
       this.#logs.set(documentName, log);
     }
     return log;
+  }
+
+  async #statIfPresent(path: string) {
+    try {
+      return await stat(path);
+    } catch (error) {
+      if (isErrnoException(error) && error.code === 'ENOENT') return null;
+      throw ioError(`could not read ${path}`, error);
+    }
   }
 
   async #stat(path: string) {

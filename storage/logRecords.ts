@@ -45,7 +45,9 @@ export function decodeLogRecords(bytes: Uint8Array): DecodedLogRecords {
     const length = view.readUInt32LE(offset);
     const checksum = view.readUInt32LE(offset + 4);
     const start = offset + LOG_RECORD_HEADER_BYTES;
-    if (length > MAX_LOG_RECORD_BYTES || start + length > view.byteLength) return { records, tornAt: offset };
+    // A file can grow before its data reaches the disk, leaving zeros after a crash; zero bytes would
+    // read as empty records with a valid checksum, and no real record is empty.
+    if (length === 0 || length > MAX_LOG_RECORD_BYTES || start + length > view.byteLength) return { records, tornAt: offset };
     const payload = view.subarray(start, start + length);
     if (crc32(payload) !== checksum) return { records, tornAt: offset };
     records.push(new Uint8Array(payload));

@@ -45,10 +45,10 @@ function encodeSync(syncType: number, data: Uint8Array): Uint8Array {
   return encoding.toUint8Array(encoder);
 }
 
-/** Tandem's saved-state message (see `common/savedState.ts`): the state vector of what is on disk. */
-export function encodeSavedState(stateVector: Uint8Array): Uint8Array {
+/** Tandem's saved-state message (see `common/savedState.ts`): an encoded Yjs snapshot of what is on disk. */
+export function encodeSavedState(snapshot: Uint8Array): Uint8Array {
   const encoder = encoding.createEncoder();
   encoding.writeVarUint(encoder, SAVED_STATE_MESSAGE_TYPE);
-  encoding.writeVarUint8Array(encoder, stateVector);
+  encoding.writeVarUint8Array(encoder, snapshot);
   return encoding.toUint8Array(encoder);
 }

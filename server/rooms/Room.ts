@@ -39,6 +39,7 @@ export interface RoomOptions {
 }
 
 type AwarenessChange = { added: number[]; updated: number[]; removed: number[] };
+type DeleteSet = ReturnType<typeof Y.createDeleteSet>;
 
 /**
  * Awareness client ids one connection may introduce. A browser tab has one (a
@@ -73,8 +74,15 @@ export class Room {
   readonly #snapshots: SaveScheduler;
   readonly #policy: SnapshotPolicy;
   readonly #onMaybeIdle: (room: Room) => void;
-  /** State vector of what is on disk: sent to peers that asked for saved-state messages. */
-  #savedStateVector: Uint8Array;
+  /** What is on disk, as an encoded Yjs snapshot (state vector and delete set): sent to peers that asked. */
+  #savedState: Uint8Array;
+  /**
+   * Deletions do not move the state vector, so "saved" must cover them too. The delete set of
+   * everything applied is kept incrementally: each transaction's deletions are collected and
+   * merged once per batch, never by scanning the whole document.
+   */
+  #appliedDeleteSet: DeleteSet;
+  #recentDeleteSets: DeleteSet[] = [];
   #updatesSinceSnapshot = 0;
   #bytesSinceSnapshot = 0;
   #destroyed = false;
@@ -89,12 +97,13 @@ export class Room {
     const stored = options.stored;
     if (stored) {
       // Snapshot plus every logged update; an update the snapshot already holds is a no-op.
-      Y.applyUpdate(this.doc, Y.mergeUpdates([...(stored.snapshot ? [stored.snapshot] : []), ...stored.updates]));
+      Y.applyUpdate(this.doc, Y.mergeUpdates([...(stored.snapshot ? [stored.snapshot] : []), ...validUpdates(stored.updates, (warning) => this.#logger.warn({ documentName: this.documentName }, warning))]));
       for (const warning of stored.warnings) this.#logger.warn({ documentName: this.documentName }, warning);
       this.#updatesSinceSnapshot = stored.updates.length;
       this.#bytesSinceSnapshot = stored.updates.reduce((sum, update) => sum + update.byteLength, 0);
     }
-    this.#savedStateVector = Y.encodeStateVector(this.doc);
+    this.#appliedDeleteSet = Y.createDeleteSetFromStructStore(this.doc.store);
+    this.#savedState = this.#describeState();
     this.awareness = new awarenessProtocol.Awareness(this.doc);
     // The server is not a user: it must not appear in anybody's presence list.
     this.awareness.setLocalState(null);
@@ -103,8 +112,9 @@ export class Room {
       retryBaseMs,
       retryMaxMs,
       append: (updates) => this.#store.appendUpdates(this.documentName, updates),
-      stateVector: () => Y.encodeStateVector(this.doc),
-      onDurable: (stateVector) => this.#handleDurable(stateVector),
+      describeState: () => this.#describeState(),
+      onDurable: (state) => this.#handleDurable(state),
+      onSettled: () => this.#onMaybeIdle(this),
       onError: (error, failures) =>
         this.#logger.error({ err: error, documentName: this.documentName, failures }, 'appending to the document log failed; keeping the updates in memory and retrying'),
     });
@@ -143,7 +153,7 @@ export class Room {
     if (this.#destroyed) throw new Error(`room ${this.documentName} is destroyed`);
     this.peers.add(peer);
     peer.socket.send(encodeSyncStep1(Y.encodeStateVector(this.doc)));
-    if (peer.wantsSavedState) peer.socket.send(encodeSavedState(this.#savedStateVector));
+    if (peer.wantsSavedState) peer.socket.send(encodeSavedState(this.#savedState));
     const presentClients = [...this.awareness.getStates().keys()];
     if (presentClients.length > 0) {
       peer.socket.send(encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, presentClients)));
@@ -276,12 +286,14 @@ export class Room {
     return known.clock < clock || (known.clock === clock && state === null && this.awareness.states.has(clientId));
   }
 
-  readonly #handleDocumentUpdate = (update: Uint8Array, origin: unknown): void => {
+  readonly #handleDocumentUpdate = (update: Uint8Array, origin: unknown, _doc: Y.Doc, transaction: Y.Transaction): void => {
+    // Logged before anything else can fail: whatever is in the document is on its way to disk.
+    this.#journal.push(update);
+    if (transaction.deleteSet.clients.size > 0) this.#recentDeleteSets.push(transaction.deleteSet);
     const frame = encodeSyncUpdate(update);
     for (const peer of this.peers) {
       if (peer !== origin) peer.socket.send(frame);
     }
-    this.#journal.push(update);
     this.#updatesSinceSnapshot += 1;
     this.#bytesSinceSnapshot += update.byteLength;
     this.#snapshots.markDirty();
@@ -291,15 +303,23 @@ export class Room {
     }
   };
 
-  #handleDurable(stateVector: Uint8Array): void {
-    this.#savedStateVector = stateVector;
+  /** The document's state now (state vector and delete set), encoded as a Yjs snapshot. */
+  #describeState(): Uint8Array {
+    if (this.#recentDeleteSets.length > 0) {
+      this.#appliedDeleteSet = Y.mergeDeleteSets([this.#appliedDeleteSet, ...this.#recentDeleteSets]);
+      this.#recentDeleteSets = [];
+    }
+    return Y.encodeSnapshot(Y.createSnapshot(this.#appliedDeleteSet, Y.decodeStateVector(Y.encodeStateVector(this.doc))));
+  }
+
+  #handleDurable(state: Uint8Array): void {
+    this.#savedState = state;
     let frame: Uint8Array | null = null;
     for (const peer of this.peers) {
       if (!peer.wantsSavedState) continue;
-      frame ??= encodeSavedState(stateVector);
+      frame ??= encodeSavedState(state);
       peer.socket.send(frame);
     }
-    if (!this.#journal.hasPending) this.#onMaybeIdle(this);
   }
 
   readonly #handleAwarenessUpdate = ({ added, updated, removed }: AwarenessChange, origin: unknown): void => {
@@ -337,6 +357,19 @@ export class Room {
       'snapshot written',
     );
   }
+}
+
+/** Log records that decode as Yjs updates; one that does not (it passed its checksum, so this is a bug or tampering) is skipped loudly. */
+function validUpdates(updates: Uint8Array[], warn: (warning: string) => void): Uint8Array[] {
+  return updates.filter((update, index) => {
+    try {
+      Y.decodeUpdate(update);
+      return true;
+    } catch (error) {
+      warn(`skipped log record ${index + 1} of ${updates.length}: not a Yjs update (${error instanceof Error ? error.message : String(error)})`);
+      return false;
+    }
+  });
 }
 
 function assertValidUpdate(update: Uint8Array): void {

@@ -1,10 +1,12 @@
 export interface UpdateJournalOptions {
   /** Appends a batch durably (one write, one fsync). */
   append: (updates: Uint8Array[]) => Promise<void>;
-  /** The room's state vector now; it covers every update pushed so far. */
-  stateVector: () => Uint8Array;
-  /** A batch is durable; `stateVector` is everything now on disk. */
-  onDurable: (stateVector: Uint8Array) => void;
+  /** Describes the room's state now, which contains every update pushed so far (read as a batch is taken). */
+  describeState: () => Uint8Array;
+  /** A batch is durable; `state` (from `describeState`) is everything now on disk. */
+  onDurable: (state: Uint8Array) => void;
+  /** Every pushed update is durable and no write is running. */
+  onSettled: () => void;
   /** A batch could not be written; it stays queued and is retried with backoff. */
   onError: (error: unknown, failures: number) => void;
   retryBaseMs: number;
@@ -71,6 +73,7 @@ export class UpdateJournal {
   #start(): Promise<boolean> {
     const writing = this.#drain().finally(() => {
       this.#writing = null;
+      if (this.#pending.length === 0 && !this.#closed) this.#options.onSettled();
     });
     this.#writing = writing;
     return writing;
@@ -82,7 +85,7 @@ export class UpdateJournal {
       const batch = this.#pending;
       this.#pending = [];
       // Read now: it covers exactly this batch and everything before it.
-      const stateVector = this.#options.stateVector();
+      const state = this.#options.describeState();
       try {
         await this.#options.append(batch);
       } catch (error) {
@@ -94,7 +97,7 @@ export class UpdateJournal {
         return false;
       }
       this.#failures = 0;
-      this.#options.onDurable(stateVector);
+      this.#options.onDurable(state);
     }
     return true;
   }

@@ -5,6 +5,7 @@ import WebSocket from 'ws';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { TestServer } from '../support/TestServer.js';
+import { isStateSaved } from '../../web/src/editor/isStateSaved.js';
 import { YjsClient } from '../support/YjsClient.js';
 import { waitFor } from '../support/waitFor.js';
 
@@ -158,6 +159,23 @@ describe('the saved-state message', () => {
     await waitFor(() => types.has(0), { description: 'the stock client to receive sync messages' });
     stock.close();
     expect([...types].every((type) => type === 0 || type === 1)).toBe(true);
+  });
+
+  it('does not call a deletion saved until it is on disk (deletions do not move the state vector)', async () => {
+    const server = await startServer();
+    const alice = connect(server, 'deletions', true);
+    await alice.synced();
+    alice.text.insert(0, 'hello world');
+    await alice.saved();
+    const before = alice.savedSnapshot!;
+    alice.text.delete(5, 6);
+    // By the state vector alone this would already look saved.
+    expect(isStateSaved(Y.decodeStateVector(Y.encodeStateVector(alice.doc)), before.sv)).toBe(true);
+    expect(alice.isSaved()).toBe(false);
+    await alice.saved();
+    await server.restart('SIGKILL');
+    const reader = connect(server, 'deletions');
+    await reader.textEquals('hello');
   });
 
   it('tells a client that asked exactly when its edits are on disk', async () => {

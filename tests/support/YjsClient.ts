@@ -3,6 +3,8 @@ import WebSocket from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { SAVED_STATE_MESSAGE_TYPE, SAVED_STATE_QUERY_PARAMETER } from '../../common/savedState.js';
+import { deleteSetCovers } from '../../web/src/editor/deleteSetCovers.js';
+import { isStateSaved } from '../../web/src/editor/isStateSaved.js';
 import { waitFor } from './waitFor.js';
 
 /**
@@ -14,7 +16,7 @@ export class YjsClient {
   readonly provider: WebsocketProvider;
   readonly closeEvents: { code: number; reason: string }[] = [];
   /** The server's last word on what is durable (only with `wantsSavedState`). */
-  savedStateVector: Map<number, number> | null = null;
+  savedSnapshot: Y.Snapshot | null = null;
 
   constructor(wsUrl: string, documentName: string, options: { connect?: boolean; wantsSavedState?: boolean } = {}) {
     this.provider = new WebsocketProvider(wsUrl, documentName, this.doc, {
@@ -26,7 +28,7 @@ export class YjsClient {
     });
     if (options.wantsSavedState) {
       this.provider.messageHandlers[SAVED_STATE_MESSAGE_TYPE] = (_encoder, decoder) => {
-        this.savedStateVector = Y.decodeStateVector(decoding.readVarUint8Array(decoder));
+        this.savedSnapshot = Y.decodeSnapshot(decoding.readVarUint8Array(decoder));
         this.#savedListeners.forEach((listener) => listener());
       };
     }
@@ -39,16 +41,14 @@ export class YjsClient {
 
   /** How far this client's own edits are durable on the server (its clock in the saved state vector). */
   get savedOwnClock(): number {
-    return this.savedStateVector?.get(this.doc.clientID) ?? 0;
+    return this.savedSnapshot?.sv.get(this.doc.clientID) ?? 0;
   }
 
   /** True when everything in this client's document is durable on the server. */
   isSaved(): boolean {
-    if (!this.savedStateVector) return false;
-    for (const [clientId, clock] of Y.decodeStateVector(Y.encodeStateVector(this.doc))) {
-      if ((this.savedStateVector.get(clientId) ?? 0) < clock) return false;
-    }
-    return true;
+    if (!this.savedSnapshot) return false;
+    const local = Y.decodeStateVector(Y.encodeStateVector(this.doc));
+    return isStateSaved(local, this.savedSnapshot.sv) && deleteSetCovers(this.savedSnapshot.ds, Y.createDeleteSetFromStructStore(this.doc.store));
   }
 
   /** Resolves once the server says everything in this client's document is durable. */

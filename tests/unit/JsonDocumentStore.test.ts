@@ -251,3 +251,20 @@ describe('JsonDocumentStore segment numbering', () => {
     await reader.close();
   });
 });
+
+describe('JsonDocumentStore after a crash that left zeros', () => {
+  it('treats a zero-filled tail (the file grew, its data never reached the disk) as torn', async () => {
+    const dataDir = await freshDir();
+    const store = await JsonDocumentStore.open({ dataDir, onLockCompromised: failOnCompromise });
+    const doc = new Y.Doc();
+    doc.getText('t').insert(0, 'kept');
+    await store.appendUpdates('zeros', [Y.encodeStateAsUpdate(doc)]);
+    await store.close();
+    await appendFile(join(dataDir, 'documents', 'zeros.000001.log'), Buffer.alloc(4096));
+    const reopened = await JsonDocumentStore.open({ dataDir, onLockCompromised: failOnCompromise });
+    const loaded = await reopened.load('zeros');
+    expect(loaded!.updates).toHaveLength(1);
+    expect(loaded!.warnings[0]).toMatch(/skipped 4096 bytes/);
+    await reopened.close();
+  });
+});

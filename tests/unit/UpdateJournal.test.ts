@@ -18,9 +18,10 @@ function controlledLog() {
       batches.push(batch);
       return new Promise<void>((resolve, reject) => waiting.push({ resolve: () => { written.push(...batch); resolve(); }, reject }));
     },
-    // The "state vector" here is simply how many updates were pushed when the batch was taken.
-    stateVector: () => new Uint8Array([counter]),
-    onDurable: (stateVector) => durable.push(stateVector[0]!),
+    // The "state" here is simply how many updates were pushed when the batch was taken.
+    describeState: () => new Uint8Array([counter]),
+    onDurable: (state) => durable.push(state[0]!),
+    onSettled: () => undefined,
     onError: (error) => errors.push(error),
   });
   return {

@@ -29,3 +29,32 @@ describe('statusText (what the status pill says)', () => {
     expect(statusText('connecting', 'offline').label).toBe('Connecting…');
   });
 });
+
+describe('deleteSetCovers (are these deletions on the server’s disk?)', () => {
+  function deletions(text: string, deleteFrom: number, deleteLength: number) {
+    const doc = new Y.Doc();
+    doc.getText('t').insert(0, text);
+    let deleteSet: ReturnType<typeof Y.createDeleteSet> | null = null;
+    doc.on('update', (_update: Uint8Array, _origin: unknown, _doc: Y.Doc, transaction: Y.Transaction) => {
+      deleteSet = transaction.deleteSet;
+    });
+    doc.getText('t').delete(deleteFrom, deleteLength);
+    return { doc, deleteSet: deleteSet! };
+  }
+
+  it('is true when the outer set holds every deleted range, joined or not', async () => {
+    const { deleteSetCovers } = await import('../../web/src/editor/deleteSetCovers.js');
+    const { doc, deleteSet } = deletions('hello world', 2, 5);
+    const everything = Y.createDeleteSetFromStructStore(doc.store);
+    expect(deleteSetCovers(everything, deleteSet)).toBe(true);
+    expect(deleteSetCovers(Y.createDeleteSet(), deleteSet)).toBe(false);
+    // Two adjacent ranges on the server cover one range here.
+    const client = doc.clientID;
+    const split = Y.createDeleteSet();
+    split.clients.set(client, [{ clock: 5, len: 2 }, { clock: 2, len: 3 }] as never);
+    expect(deleteSetCovers(split, deleteSet)).toBe(true);
+    const short = Y.createDeleteSet();
+    short.clients.set(client, [{ clock: 2, len: 4 }] as never);
+    expect(deleteSetCovers(short, deleteSet)).toBe(false);
+  });
+});

@@ -56,17 +56,23 @@ async function cacheFirst(request) {
 }
 
 async function networkFirst(request, key) {
+  let response;
   try {
-    const response = await fetch(request);
-    // Only a good page becomes the offline copy (a bad document name answers 400).
-    if (response.ok) {
-      const cache = await caches.open(CACHE);
-      await cache.put(key, response.clone());
-    }
-    return response;
+    response = await fetch(request);
   } catch (error) {
     const cached = await caches.match(key);
     if (cached) return cached;
     throw error;
   }
+  // Only a good page becomes the offline copy (a bad document name answers 400). Failing to
+  // store it (quota) must not replace the fresh answer with an old one.
+  if (response.ok) {
+    try {
+      const cache = await caches.open(CACHE);
+      await cache.put(key, response.clone());
+    } catch (error) {
+      console.warn('Tandem: could not keep this page for offline use', error);
+    }
+  }
+  return response;
 }

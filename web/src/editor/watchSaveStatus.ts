@@ -2,6 +2,7 @@ import * as decoding from 'lib0/decoding';
 import type { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { SAVED_STATE_MESSAGE_TYPE } from '../../../common/savedState.js';
+import { deleteSetCovers, type DeleteSet } from './deleteSetCovers.js';
 import { isStateSaved } from './isStateSaved.js';
 import type { ConnectionStatus } from './watchConnectionStatus.js';
 
@@ -24,8 +25,10 @@ export interface SaveStatusWatcher {
 
 /**
  * Derives an honest save status from the server's saved-state messages
- * (the provider must connect with `?saved=1`, see `common/savedState.ts`).
- * "Saved" is never shown on the strength of a send alone.
+ * (the provider must connect with `?saved=1`, see `common/savedState.ts`):
+ * "Saved" needs the server's on-disk state vector to cover this document's
+ * and its on-disk delete set to cover every deletion made here. It is never
+ * shown on the strength of a send alone.
  */
 export function watchSaveStatus(options: {
   provider: WebsocketProvider;
@@ -34,12 +37,15 @@ export function watchSaveStatus(options: {
   onSaveStatus?: (status: SaveStatus) => void;
 }): SaveStatusWatcher {
   const { provider, doc } = options;
-  let savedStateVector: Map<number, number> | null = null;
+  let saved: Y.Snapshot | null = null;
+  /** Deletions made here (or restored from this browser) that the server has not confirmed on disk yet. */
+  let unconfirmedDeletions: DeleteSet[] = [];
   let serverHasEverything = false;
   let current = compute();
 
   function compute(): SaveStatus {
-    serverHasEverything = savedStateVector !== null && isStateSaved(Y.decodeStateVector(Y.encodeStateVector(doc)), savedStateVector);
+    serverHasEverything =
+      saved !== null && unconfirmedDeletions.length === 0 && isStateSaved(Y.decodeStateVector(Y.encodeStateVector(doc)), saved.sv);
     if (options.connection() !== 'connected') return 'offline';
     return serverHasEverything ? 'saved' : 'saving';
   }
@@ -52,10 +58,17 @@ export function watchSaveStatus(options: {
   }
 
   provider.messageHandlers[SAVED_STATE_MESSAGE_TYPE] = (_encoder, decoder) => {
-    savedStateVector = Y.decodeStateVector(decoding.readVarUint8Array(decoder));
+    const snapshot = Y.decodeSnapshot(decoding.readVarUint8Array(decoder));
+    saved = snapshot;
+    unconfirmedDeletions = unconfirmedDeletions.filter((deletions) => !deleteSetCovers(snapshot.ds, deletions));
     refresh();
   };
-  doc.on('update', refresh);
+  const onUpdate = (_update: Uint8Array, origin: unknown, _doc: Y.Doc, transaction: Y.Transaction): void => {
+    // Deletions that came from the server are on the server already.
+    if (origin !== provider && transaction.deleteSet.clients.size > 0) unconfirmedDeletions.push(transaction.deleteSet);
+    refresh();
+  };
+  doc.on('update', onUpdate);
   options.onSaveStatus?.(current);
 
   return {
@@ -67,7 +80,7 @@ export function watchSaveStatus(options: {
     },
     refresh,
     destroy() {
-      doc.off('update', refresh);
+      doc.off('update', onUpdate);
       delete provider.messageHandlers[SAVED_STATE_MESSAGE_TYPE];
     },
   };
