@@ -96,9 +96,11 @@ export class Room {
     this.doc = new Y.Doc({ gc: true });
     const stored = options.stored;
     if (stored) {
+      const warn = (warning: string) => this.#logger.warn({ documentName: this.documentName }, warning);
+      for (const warning of stored.warnings) warn(warning);
       // Snapshot plus every logged update; an update the snapshot already holds is a no-op.
-      Y.applyUpdate(this.doc, Y.mergeUpdates([...(stored.snapshot ? [stored.snapshot] : []), ...validUpdates(stored.updates, (warning) => this.#logger.warn({ documentName: this.documentName }, warning))]));
-      for (const warning of stored.warnings) this.#logger.warn({ documentName: this.documentName }, warning);
+      const updates = validUpdates(stored.updates, warn);
+      Y.applyUpdate(this.doc, Y.mergeUpdates(stored.snapshot ? [stored.snapshot, ...updates] : updates));
       this.#updatesSinceSnapshot = stored.updates.length;
       this.#bytesSinceSnapshot = stored.updates.reduce((sum, update) => sum + update.byteLength, 0);
     }
@@ -141,11 +143,6 @@ export class Room {
   /** True while an update is not yet in the log or the snapshot is behind the log. */
   get hasUnsavedChanges(): boolean {
     return this.#journal.hasPending || this.#snapshots.hasUnsavedChanges;
-  }
-
-  /** True while an accepted update is not yet durable. */
-  get hasUndurableUpdates(): boolean {
-    return this.#journal.hasPending;
   }
 
   /** Adds a peer and starts the sync handshake: our state vector, then everyone's presence. */
