@@ -106,17 +106,24 @@ export class TestServer {
     child.once('exit', () => process.off('exit', killOnExit));
     this.#child = child;
     try {
-      this.port = await readListeningPort(child, this.logs);
+      this.port = await readListeningPort(child, this.logs, STARTUP_TIMEOUT_MS);
     } catch (error) {
+      // A server that never said it is listening must not outlive the test that started it.
+      child.kill('SIGKILL');
       this.#child = null;
       throw error;
     }
   }
 }
 
-/** Collects the child's JSON log lines and resolves with the port from its "listening" line. */
-function readListeningPort(child: ChildProcess, logs: LogLine[]): Promise<number> {
+/** How long a server may take to start (it waits up to 1.5 s for a crashed predecessor's lock). */
+const STARTUP_TIMEOUT_MS = 15_000;
+
+/** Collects the child's JSON log lines and resolves with the port from its "listening" line (an info-level line). */
+function readListeningPort(child: ChildProcess, logs: LogLine[], timeoutMs: number): Promise<number> {
   return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not log that it is listening within ${timeoutMs} ms (is LOG_LEVEL above info?)`)), timeoutMs);
+    child.once('exit', () => clearTimeout(timer));
     let buffered = '';
     let stderr = '';
     child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
@@ -132,7 +139,10 @@ function readListeningPort(child: ChildProcess, logs: LogLine[]): Promise<number
           line = { level: 30, msg: text };
         }
         logs.push(line);
-        if (typeof line.port === 'number' && line.msg.startsWith('Tandem is listening')) resolve(line.port);
+        if (typeof line.port === 'number' && line.msg.startsWith('Tandem is listening')) {
+          clearTimeout(timer);
+          resolve(line.port);
+        }
       }
     });
     child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
