@@ -122,7 +122,7 @@ export function createApp(options: AppOptions) {
   });
   app.get('/sw.js', async (c) => {
     // The service worker must always be revalidated, or browsers keep an old one for up to a day.
-    const script = await readFile(join(webDir, 'sw.js'), 'utf8');
+    const script = await readWebFile('sw.js');
     return c.body(script, 200, { 'Content-Type': 'text/javascript; charset=utf-8', 'Cache-Control': 'no-cache' });
   });
   app.use('/assets/*', async (c, next) => {
@@ -132,11 +132,24 @@ export function createApp(options: AppOptions) {
   });
   app.use('/assets/*', serveStatic({ root: webDir, precompressed: true }));
 
+  /** The built app's small text files, read from disk once per app (they only change with a new build). */
+  const webFiles = new Map<string, Promise<string>>();
+  function readWebFile(name: string): Promise<string> {
+    let file = webFiles.get(name);
+    if (!file) {
+      file = readFile(join(webDir, name), 'utf8');
+      webFiles.set(name, file);
+      // A missing file (app not built yet) is read again next time rather than remembered.
+      file.catch(() => webFiles.delete(name));
+    }
+    return file;
+  }
+
   async function servePage(c: Context, page: string, status: 200 | 400 = 200): Promise<Response> {
     try {
       // Pages name the current hashed assets: always revalidate them so a new deploy is picked up at once.
       c.header('Cache-Control', 'no-cache');
-      return c.html(await readFile(join(webDir, page), 'utf8'), status);
+      return c.html(await readWebFile(page), status);
     } catch (error) {
       logger.error({ err: error, page }, 'web app page missing');
       return c.text('The web app is not built. Run `npm run build` (npm start does this for you).\n', 503);

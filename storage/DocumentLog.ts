@@ -1,8 +1,9 @@
-import { open, readdir, readFile, stat, unlink } from 'node:fs/promises';
+import { open, readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { isErrnoException, syncDirectory } from './DurableTextFile.js';
+import { syncDirectory } from './DurableTextFile.js';
 import { ioError } from './ioError.js';
 import { decodeLogRecords, encodeLogRecords } from './logRecords.js';
+import { unlinkIfPresent } from './unlinkIfPresent.js';
 
 export interface LogContents {
   updates: Uint8Array[];
@@ -116,16 +117,17 @@ export class DocumentLog {
     });
   }
 
-  /** Deletes segments numbered `upTo` and below (a durable snapshot covers them). */
-  async deleteThrough(upTo: number): Promise<void> {
+  /** Deletes segments numbered `upTo` and below (a durable snapshot covers them); resolves with how many were deleted. */
+  async deleteThrough(upTo: number): Promise<number> {
     const doomed = (await this.#segments()).filter((segment) => segment <= upTo);
-    if (doomed.length === 0) return;
+    if (doomed.length === 0) return 0;
     for (const segment of doomed) await unlinkIfPresent(this.#path(segment));
     await syncDirectory(this.#directory);
+    return doomed.length;
   }
 
-  /** Deletes every segment (the document is being deleted). */
-  deleteAll(): Promise<void> {
+  /** Deletes every segment (the document is being deleted); resolves with how many there were. */
+  deleteAll(): Promise<number> {
     return this.#enqueue(() => this.deleteThrough(Number.MAX_SAFE_INTEGER));
   }
 
@@ -171,12 +173,4 @@ export function logSegmentPrefix(fileName: string): string | null {
   return match?.[1] ?? null;
 }
 
-async function unlinkIfPresent(path: string): Promise<void> {
-  try {
-    await unlink(path);
-  } catch (error) {
-    if (isErrnoException(error) && error.code === 'ENOENT') return;
-    throw ioError(`could not delete ${path}`, error);
-  }
-}
 

@@ -2,6 +2,7 @@ import { open, readFile, rename, unlink } from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
 import type { Adapter } from 'lowdb';
+import { isErrnoException } from './isErrnoException.js';
 
 /**
  * A lowdb adapter that writes a text file atomically *and durably*: the new
@@ -66,8 +67,4 @@ export async function syncDirectory(directory: string): Promise<void> {
   } finally {
     await handle.close();
   }
-}
-
-export function isErrnoException(error: unknown): error is NodeJS.ErrnoException {
-  return error instanceof Error && typeof (error as NodeJS.ErrnoException).code === 'string';
 }

@@ -1,4 +1,4 @@
-import { mkdir, readdir, stat, unlink } from 'node:fs/promises';
+import { mkdir, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Low, type Adapter } from 'lowdb';
 import { z } from 'zod';
@@ -7,8 +7,10 @@ import { compareDocumentNames } from './compareDocumentNames.js';
 import { StorageError, type DocumentInfo, type DocumentStore, type StoredDocument } from './DocumentStore.js';
 import { documentFileName, documentNameFromFileName } from './documentFileName.js';
 import { DocumentLog, logSegmentPrefix } from './DocumentLog.js';
-import { DurableTextFile, isErrnoException, syncDirectory } from './DurableTextFile.js';
+import { DurableTextFile, syncDirectory } from './DurableTextFile.js';
+import { isErrnoException } from './isErrnoException.js';
 import { ioError } from './ioError.js';
+import { unlinkIfPresent } from './unlinkIfPresent.js';
 
 export interface JsonDocumentStoreOptions {
   /** Directory that holds `documents/` and the lock file. Created if missing. */
@@ -138,9 +140,7 @@ export class JsonDocumentStore implements DocumentStore {
     return this.#enqueueWrite(documentName, async () => {
       const hadSnapshot = await unlinkIfPresent(file);
       await unlinkIfPresent(`${file}.prev`);
-      const log = this.#log(documentName);
-      const hadLog = (await log.read()).bytes > 0;
-      await log.deleteAll();
+      const hadLog = (await this.#log(documentName).deleteAll()) > 0;
       this.#logs.delete(documentName);
       try {
         await syncDirectory(this.documentsDir);
@@ -324,13 +324,3 @@ function latest(...dates: (Date | null)[]): Date | null {
   return newest;
 }
 
-/** Removes a file; returns whether it existed. */
-async function unlinkIfPresent(path: string): Promise<boolean> {
-  try {
-    await unlink(path);
-    return true;
-  } catch (error) {
-    if (isErrnoException(error) && error.code === 'ENOENT') return false;
-    throw ioError(`could not delete ${path}`, error);
-  }
-}

@@ -4,7 +4,7 @@ import { readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import lockfile from 'proper-lockfile';
 import { StorageError } from './DocumentStore.js';
-import { isErrnoException } from './DurableTextFile.js';
+import { isErrnoException } from './isErrnoException.js';
 import { ioError } from './ioError.js';
 
 export interface DirectoryLockOptions {

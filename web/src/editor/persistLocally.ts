@@ -4,8 +4,6 @@ import type * as Y from 'yjs';
 export interface LocalCopy {
   /** True while a change is not yet committed to IndexedDB. */
   readonly pending: boolean;
-  /** Resolves once the stored copy has been loaded into the document. */
-  readonly whenLoaded: Promise<void>;
   destroy(): Promise<void>;
 }
 
@@ -25,7 +23,8 @@ export function persistLocally(doc: Y.Doc, databaseName: string, onPendingChange
   let committed = 0;
   let loaded = false;
 
-  const whenLoaded = persistence.whenSynced.then(() => {
+  // Rejection is impossible here: y-indexeddb only resolves whenSynced.
+  void persistence.whenSynced.then(() => {
     loaded = true;
     confirm(generation);
   });
@@ -55,7 +54,6 @@ export function persistLocally(doc: Y.Doc, databaseName: string, onPendingChange
     get pending() {
       return committed < generation;
     },
-    whenLoaded,
     async destroy() {
       doc.off('update', onUpdate);
       await persistence.destroy();
