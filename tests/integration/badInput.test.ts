@@ -4,17 +4,12 @@ import { join } from 'node:path';
 import * as encoding from 'lib0/encoding';
 import WebSocket from 'ws';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { TestResources } from '../support/TestResources.js';
 import { REPO_ROOT, TestServer } from '../support/TestServer.js';
-import { YjsClient } from '../support/YjsClient.js';
 
 let server: TestServer;
-const clients: YjsClient[] = [];
-
-function connect(documentName: string): YjsClient {
-  const client = new YjsClient(server.wsUrl, documentName);
-  clients.push(client);
-  return client;
-}
+const resources = new TestResources();
+const connect = (documentName: string) => resources.connect(server, documentName);
 
 /** Opens a raw socket, sends `frames`, and resolves with how the server closed it. */
 function sendRaw(documentName: string, frames: (Uint8Array | string)[]): Promise<{ code: number; reason: string }> {
@@ -29,14 +24,10 @@ function sendRaw(documentName: string, frames: (Uint8Array | string)[]): Promise
 }
 
 beforeAll(async () => {
-  server = await TestServer.start();
+  server = await resources.startServer();
 });
-afterEach(() => {
-  for (const client of clients.splice(0)) client.destroy();
-});
-afterAll(async () => {
-  await server.dispose();
-});
+afterEach(() => resources.destroyClients());
+afterAll(() => resources.dispose());
 
 describe('bad document names', () => {
   it.each([
@@ -130,16 +121,14 @@ describe('a damaged data file', () => {
       await mkdir(join(damaged.dataDir, 'documents'), { recursive: true });
       await writeFile(file, '{"format":"tandem.document/1","state":"AAA', 'utf8');
 
-      const client = new YjsClient(damaged.wsUrl, 'broken');
-      clients.push(client);
+      const client = resources.connect(damaged, 'broken');
       const closed = await client.closedByServer();
       expect(closed.code).toBe(1011);
       expect(closed.reason).toMatch(/could not load document "broken"/);
       expect(await readFile(file, 'utf8')).toBe('{"format":"tandem.document/1","state":"AAA');
       expect(damaged.findLog((line) => line.msg.includes('could not load document'))).toBeDefined();
 
-      const healthy = new YjsClient(damaged.wsUrl, 'healthy');
-      clients.push(healthy);
+      const healthy = resources.connect(damaged, 'healthy');
       await healthy.synced();
 
       const list = (await (await fetch(`http://127.0.0.1:${damaged.port}/api/documents`)).json()) as { documents: { name: string; damaged?: string }[] };

@@ -1,25 +1,17 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { TestServer } from '../support/TestServer.js';
-import { YjsClient } from '../support/YjsClient.js';
+import { TestResources } from '../support/TestResources.js';
+import type { TestServer } from '../support/TestServer.js';
+import type { YjsClient } from '../support/YjsClient.js';
 
 let server: TestServer;
-const clients: YjsClient[] = [];
-
-function connect(documentName: string): YjsClient {
-  const client = new YjsClient(server.wsUrl, documentName);
-  clients.push(client);
-  return client;
-}
+const resources = new TestResources();
+const connect = (documentName: string) => resources.connect(server, documentName);
 
 beforeAll(async () => {
-  server = await TestServer.start();
+  server = await resources.startServer();
 });
-afterEach(() => {
-  for (const client of clients.splice(0)) client.destroy();
-});
-afterAll(async () => {
-  await server.dispose();
-});
+afterEach(() => resources.destroyClients());
+afterAll(() => resources.dispose());
 
 describe('co-editing through the server with stock y-websocket clients', () => {
   it('two clients editing the same spot at once converge on the same text', async () => {

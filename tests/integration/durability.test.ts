@@ -4,30 +4,17 @@ import * as decoding from 'lib0/decoding';
 import WebSocket from 'ws';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { TestServer } from '../support/TestServer.js';
+import { TestResources } from '../support/TestResources.js';
+import type { TestServer } from '../support/TestServer.js';
 import { isStateSaved } from '../../web/src/editor/isStateSaved.js';
 import { YjsClient } from '../support/YjsClient.js';
 import { waitFor } from '../support/waitFor.js';
 
-const servers: TestServer[] = [];
-const clients: YjsClient[] = [];
+const resources = new TestResources();
+const startServer = (args: string[] = []) => resources.startServer(args);
+const connect = (server: TestServer, documentName: string, wantsSavedState = false) => resources.connect(server, documentName, { wantsSavedState });
 
-async function startServer(args: string[] = []): Promise<TestServer> {
-  const server = await TestServer.start({ args });
-  servers.push(server);
-  return server;
-}
-
-function connect(server: TestServer, documentName: string, wantsSavedState = false): YjsClient {
-  const client = new YjsClient(server.wsUrl, documentName, { wantsSavedState });
-  clients.push(client);
-  return client;
-}
-
-afterEach(async () => {
-  for (const client of clients.splice(0)) client.destroy();
-  await Promise.all(servers.splice(0).map((server) => server.dispose()));
-});
+afterEach(() => resources.dispose());
 
 /** A client typing numbered tokens ("w2:17;") every few milliseconds, remembering where each one ends. */
 class Typist {

@@ -1,27 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { TestServer } from '../support/TestServer.js';
-import { YjsClient } from '../support/YjsClient.js';
+import { TestResources } from '../support/TestResources.js';
+import type { TestServer } from '../support/TestServer.js';
 import { waitFor } from '../support/waitFor.js';
 
-const servers: TestServer[] = [];
-const clients: YjsClient[] = [];
+const resources = new TestResources();
+const startServer = (args: string[] = []) => resources.startServer(args);
+const connect = (server: TestServer, documentName: string) => resources.connect(server, documentName);
 
-async function startServer(args: string[] = []): Promise<TestServer> {
-  const server = await TestServer.start({ args });
-  servers.push(server);
-  return server;
-}
-
-function connect(server: TestServer, documentName: string): YjsClient {
-  const client = new YjsClient(server.wsUrl, documentName);
-  clients.push(client);
-  return client;
-}
-
-afterEach(async () => {
-  for (const client of clients.splice(0)) client.destroy();
-  await Promise.all(servers.splice(0).map((server) => server.dispose()));
-});
+afterEach(() => resources.dispose());
 
 describe('content survives the server', () => {
   it.each(['SIGTERM', 'SIGINT'] as const)('is saved on %s and served again after a restart', async (signal) => {
@@ -50,8 +36,7 @@ describe('content survives the server', () => {
   it('an edit acknowledged as saved survives a crash (SIGKILL) the moment after', async () => {
     // No snapshot before the crash: the text can only come back from the log.
     const server = await startServer(['--snapshot-idle-ms', '60000', '--snapshot-max-wait-ms', '60000']);
-    const writer = new YjsClient(server.wsUrl, 'crash-after-ack', { wantsSavedState: true });
-    clients.push(writer);
+    const writer = resources.connect(server, 'crash-after-ack', { wantsSavedState: true });
     await writer.synced();
     writer.text.insert(0, 'acknowledged before the crash');
     await writer.saved();
