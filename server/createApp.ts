@@ -1,16 +1,29 @@
+import { createHash, timingSafeEqual as cryptoTimingSafeEqual } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { HttpBindings } from '@hono/node-server';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { createNodeWebSocket } from '@hono/node-ws';
-import { Hono, type Context } from 'hono';
+import { zValidator } from '@hono/zod-validator';
+import { Hono, type Context, type MiddlewareHandler } from 'hono';
+import { bearerAuth } from 'hono/bearer-auth';
+import { bodyLimit } from 'hono/body-limit';
+import { HTTPException } from 'hono/http-exception';
+import { secureHeaders } from 'hono/secure-headers';
 import type { WSContext } from 'hono/ws';
 import type { Logger } from 'pino';
+import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { z } from 'zod';
 import { checkDocumentName } from '../common/documentName.js';
 import { SAVED_STATE_QUERY_PARAMETER } from '../common/savedState.js';
 import type { DocumentStore } from '../storage/DocumentStore.js';
+import { grantCovers, type AccessGrant } from './access/AccessGrant.js';
+import { AccessTokenError, DEFAULT_TOKEN_LIFETIME, grantRequestSchema, MAX_TOKEN_LIFETIME_SECONDS, mintAccessToken, verifyAccessToken } from './access/accessToken.js';
+import { shareLinkFor } from './access/shareLinkFor.js';
+import { admitPeer, type AccessPolicy, type Admission } from './access/admitPeer.js';
 import { CloseCode, closeReason } from './rooms/closeCodes.js';
 import type { WebSocketLike } from './rooms/Peer.js';
-import { PeerConnection } from './rooms/PeerConnection.js';
+import { PeerConnection, type ConnectionLimits } from './rooms/PeerConnection.js';
 import type { RoomRegistry } from './rooms/RoomRegistry.js';
 
 export interface AppOptions {
@@ -19,84 +32,221 @@ export interface AppOptions {
   logger: Logger;
   /** Directory of the built web app (`index.html`, `document.html`, `assets/`). */
   webDir: string;
+  access: AppAccess;
+  limits: AppLimits;
+}
+
+/** Who may connect and how share links are written. */
+export interface AppAccess extends AccessPolicy {
+  /** Bearer key for `POST /api/tokens`; the endpoint answers 404 without one. */
+  adminKey: string | null;
+  /** Base URL for share links; without it, the URL the request came in on. */
+  publicUrl: string | null;
+  /** Read the client address from `X-Forwarded-For` (only behind a proxy that sets it). */
+  trustProxy: boolean;
+}
+
+/** What one client, one address and the whole server may use. */
+export interface AppLimits extends Omit<ConnectionLimits, 'maxPendingBytes'> {
   /** Frames larger than this close the connection with 1009. */
   maxMessageBytes: number;
+  maxConnections: number;
+  maxConnectionsPerDocument: number;
+  /** New WebSockets per client address and minute; 0 = no limit. */
+  connectionsPerMinutePerIp: number;
 }
 
 /** JSON error body of every failed HTTP request: a stable `code` and a human `message`. */
 export interface ErrorBody {
-  error: { code: string; message: string };
+  error: { code: string; message: string; issues?: unknown };
 }
+
+type AppEnv = {
+  Bindings: HttpBindings;
+  Variables: { admission: Admission; grant: AccessGrant | null };
+};
+
+/** Request bodies of the HTTP API are small JSON objects. */
+const MAX_API_BODY_BYTES = 64 * 1024;
+
+/** Query parameters of a WebSocket upgrade. */
+const connectionQuerySchema = z.object({
+  [SAVED_STATE_QUERY_PARAMETER]: z.enum(['0', '1']).optional(),
+  token: z.string().max(8192).optional(),
+});
+
+/** Body of `POST /api/tokens`. */
+const tokenRequestSchema = grantRequestSchema.extend({
+  expiresIn: z
+    .union([z.number().int().min(60).max(MAX_TOKEN_LIFETIME_SECONDS), z.string().regex(/^\d+\s*[a-z]+$/i, 'expected seconds or a span like 7d, 12h, 30m')])
+    .default(DEFAULT_TOKEN_LIFETIME),
+});
 
 /**
  * The HTTP and WebSocket surface of the server. Only this module knows Hono.
  * Returns the app plus what the Node server needs to route WebSocket upgrades.
  */
 export function createApp(options: AppOptions) {
-  const { registry, store, logger, webDir } = options;
-  const app = new Hono();
+  const { registry, store, logger, webDir, access, limits } = options;
+  const app = new Hono<AppEnv>();
   const nodeWebSocket = createNodeWebSocket({ app });
   // ws checks this on every upgrade; larger frames close the socket with 1009.
-  nodeWebSocket.wss.options.maxPayload = options.maxMessageBytes;
+  nodeWebSocket.wss.options.maxPayload = limits.maxMessageBytes;
+  const policy: AccessPolicy = {
+    authSecret: access.authSecret,
+    // The public URL is the server's own origin too (behind a proxy the Host header may differ).
+    allowedOrigins: access.publicUrl ? [...access.allowedOrigins, new URL(access.publicUrl).origin] : access.allowedOrigins,
+  };
+  const connectionsPerAddress =
+    limits.connectionsPerMinutePerIp > 0 ? new RateLimiterMemory({ points: limits.connectionsPerMinutePerIp, duration: 60 }) : null;
+  const connectionsPerDocument = new Map<string, number>();
+  let openConnections = 0;
   let connectionCount = 0;
 
   app.onError((error, c) => {
+    if (error instanceof HTTPException) return error.getResponse();
     logger.error({ err: error, method: c.req.method, path: c.req.path }, 'request failed');
     return c.json<ErrorBody>({ error: { code: 'internal', message: 'internal server error' } }, 500);
   });
   app.notFound((c) => c.json<ErrorBody>({ error: { code: 'not-found', message: `no route for ${c.req.method} ${c.req.path}` } }, 404));
 
+  app.use(
+    '*',
+    secureHeaders({
+      contentSecurityPolicy: CONTENT_SECURITY_POLICY,
+      // Pages are framed only by themselves until an embed route says otherwise.
+      xFrameOptions: 'SAMEORIGIN',
+    }),
+  );
+  app.use('/api/*', bodyLimit({ maxSize: MAX_API_BODY_BYTES, onError: (c) => c.json<ErrorBody>({ error: { code: 'body-too-large', message: `request bodies are limited to ${MAX_API_BODY_BYTES} bytes` } }, 413) }));
+
   app.get('/healthz', (c) => c.json({ status: 'ok', loadedDocuments: registry.size, uptimeSeconds: Math.round(process.uptime()) }));
 
-  app.get('/api/documents', async (c) => {
+  /** With authentication on, API calls need a token (`Authorization: Bearer …` or `?token=`); it is kept for the handler. */
+  const requireAccess: MiddlewareHandler<AppEnv> = async (c, next) => {
+    if (access.authSecret === null) {
+      c.set('grant', null);
+      return next();
+    }
+    const header = c.req.header('authorization');
+    const token = header?.match(/^Bearer\s+(\S+)$/i)?.[1] ?? c.req.query('token');
+    try {
+      c.set('grant', await verifyAccessToken(access.authSecret, token));
+    } catch (error) {
+      if (!(error instanceof AccessTokenError)) throw error;
+      c.header('WWW-Authenticate', `Bearer error="${error.problem === 'missing' ? 'invalid_request' : 'invalid_token'}"`);
+      return c.json<ErrorBody>({ error: { code: error.problem === 'expired' ? 'token-expired' : 'unauthorized', message: error.message } }, 401);
+    }
+    return next();
+  };
+
+  app.get('/api/documents', requireAccess, async (c) => {
+    const grant = c.get('grant');
     const stored = await store.list();
-    const documents = stored.map((info) => ({
-      name: info.documentName,
-      size: info.size,
-      createdAt: info.createdAt.toISOString(),
-      updatedAt: info.updatedAt.toISOString(),
-      peers: registry.get(info.documentName)?.peers.size ?? 0,
-      ...(info.damaged ? { damaged: info.damaged } : {}),
-    }));
+    const documents = stored
+      .filter((info) => grant === null || grantCovers(grant, info.documentName))
+      .map((info) => ({
+        name: info.documentName,
+        size: info.size,
+        createdAt: info.createdAt.toISOString(),
+        updatedAt: info.updatedAt.toISOString(),
+        peers: registry.get(info.documentName)?.peers.size ?? 0,
+        ...(info.damaged ? { damaged: info.damaged } : {}),
+      }));
     return c.json({ documents });
   });
+
+  app.post(
+    '/api/tokens',
+    async (c, next) => {
+      if (access.adminKey === null || access.authSecret === null) {
+        return c.json<ErrorBody>({ error: { code: 'not-enabled', message: 'minting tokens over HTTP is off; start the server with ADMIN_KEY (and AUTH_SECRET)' } }, 404);
+      }
+      return next();
+    },
+    bearerAuth({
+      verifyToken: (key) => access.adminKey !== null && timingSafeEqual(key, access.adminKey),
+      noAuthenticationHeader: { message: { error: { code: 'unauthorized', message: 'send the admin key as Authorization: Bearer <key>' } } },
+      invalidAuthenticationHeader: { message: { error: { code: 'unauthorized', message: 'send the admin key as Authorization: Bearer <key>' } } },
+      invalidToken: { message: { error: { code: 'unauthorized', message: 'wrong admin key' } } },
+    }),
+    zValidator('json', tokenRequestSchema, (result, c) => {
+      if (!result.success) {
+        return c.json<ErrorBody>({ error: { code: 'invalid-body', message: z.prettifyError(result.error), issues: result.error.issues } }, 400);
+      }
+    }),
+    async (c) => {
+      const { expiresIn, ...grant } = c.req.valid('json');
+      // Checked by the middleware above; repeated for the type checker.
+      if (access.authSecret === null) throw new Error('no auth secret');
+      const { token, expiresAt } = await mintAccessToken(access.authSecret, grant, expiresIn);
+      const baseUrl = access.publicUrl ?? new URL(c.req.url).origin;
+      return c.json({ token, expiresAt: expiresAt.toISOString(), ...grant, link: shareLinkFor(baseUrl, grant.documents, token) }, 201);
+    },
+  );
 
   app.get(
     '/ws/:documentName',
     async (c, next) => {
-      // A plain HTTP request gets a JSON error; a WebSocket upgrade is accepted and then
-      // closed with 4400 so the client learns the reason and stops retrying.
-      const check = checkDocumentName(c.req.param('documentName'));
-      if (!check.ok && c.req.header('upgrade')?.toLowerCase() !== 'websocket') {
-        return c.json<ErrorBody>({ error: { code: 'bad-document-name', message: check.reason } }, 400);
-      }
+      const documentName = c.req.param('documentName');
       if (c.req.header('upgrade')?.toLowerCase() !== 'websocket') {
+        const check = checkDocumentName(documentName);
+        if (!check.ok) return c.json<ErrorBody>({ error: { code: 'bad-document-name', message: check.reason } }, 400);
         return c.json<ErrorBody>({ error: { code: 'upgrade-required', message: 'this endpoint speaks the y-websocket protocol over WebSocket' } }, 426);
       }
-      await next();
+      // Refused before the upgrade, without any work: a client retrying too fast, or a flood from one address.
+      if (connectionsPerAddress) {
+        const address = clientAddress(c, access.trustProxy);
+        try {
+          await connectionsPerAddress.consume(address);
+        } catch (rejection) {
+          if (!(rejection instanceof RateLimiterRes)) throw rejection;
+          logger.warn({ address }, 'refusing WebSocket: too many connections from this address');
+          c.header('Retry-After', String(Math.ceil(rejection.msBeforeNext / 1000)));
+          return c.json<ErrorBody>({ error: { code: 'rate-limited', message: 'too many connections from this address; try again later' } }, 429);
+        }
+      }
+      // Everything else is decided here but reported after the upgrade, as a close code the client understands.
+      const query = connectionQuerySchema.safeParse(c.req.query());
+      c.set(
+        'admission',
+        query.success
+          ? await admitPeer(policy, {
+              documentName,
+              origin: c.req.header('origin'),
+              host: c.req.header('host'),
+              token: query.data.token,
+              wantsSavedState: query.data[SAVED_STATE_QUERY_PARAMETER] === '1',
+            })
+          : { admitted: false, code: CloseCode.badRequest, reason: `bad query: ${z.prettifyError(query.error)}` },
+      );
+      return next();
     },
     nodeWebSocket.upgradeWebSocket((c) => {
       const documentName = c.req.param('documentName') ?? '';
-      const check = checkDocumentName(documentName);
-      const wantsSavedState = c.req.query(SAVED_STATE_QUERY_PARAMETER) === '1';
+      const admission = c.get('admission');
       connectionCount += 1;
       const id = `c${connectionCount}`;
       let connection: PeerConnection | null = null;
       return {
         onOpen: (_event, ws) => {
-          if (!check.ok) {
-            logger.info({ peer: id, reason: check.reason }, 'refusing WebSocket with a bad document name');
-            ws.close(CloseCode.badRequest, closeReason(check.reason));
+          const refusal = admission.admitted ? refuseOverCapacity(documentName) : admission;
+          if (refusal) {
+            logger.info({ peer: id, documentName, code: refusal.code, reason: refusal.reason }, 'refusing WebSocket');
+            ws.close(refusal.code, closeReason(refusal.reason));
             return;
           }
+          if (!admission.admitted) return;
+          openConnections += 1;
+          connectionsPerDocument.set(documentName, (connectionsPerDocument.get(documentName) ?? 0) + 1);
           connection = new PeerConnection({
             id,
             documentName,
             socket: toWebSocketLike(ws),
             registry,
             logger,
-            maxPendingBytes: options.maxMessageBytes,
-            wantsSavedState,
+            limits: { ...limits, maxPendingBytes: limits.maxMessageBytes },
+            peer: admission.peer,
           });
           void connection.start();
         },
@@ -105,14 +255,36 @@ export function createApp(options: AppOptions) {
           if (event.data instanceof ArrayBuffer) connection.receive(new Uint8Array(event.data));
           else connection.receiveText();
         },
-        onClose: () => connection?.closed(),
+        onClose: () => release(),
         onError: (event) => {
           logger.warn({ peer: id, err: 'error' in event ? event.error : undefined }, 'WebSocket error');
-          connection?.closed();
+          release();
         },
       };
+
+      /** Forgets the connection once, whichever of close and error comes first. */
+      function release(): void {
+        if (!connection) return;
+        connection.closed();
+        connection = null;
+        openConnections -= 1;
+        const remaining = (connectionsPerDocument.get(documentName) ?? 1) - 1;
+        if (remaining > 0) connectionsPerDocument.set(documentName, remaining);
+        else connectionsPerDocument.delete(documentName);
+      }
     }),
   );
+
+  /** Full server or full document: 1013, which clients retry with backoff. */
+  function refuseOverCapacity(documentName: string): { code: number; reason: string } | null {
+    if (openConnections >= limits.maxConnections) {
+      return { code: CloseCode.tryAgainLater, reason: `server is full (${limits.maxConnections} connections); try again later` };
+    }
+    if ((connectionsPerDocument.get(documentName) ?? 0) >= limits.maxConnectionsPerDocument) {
+      return { code: CloseCode.tryAgainLater, reason: `document "${documentName}" is full (${limits.maxConnectionsPerDocument} connections); try again later` };
+    }
+    return null;
+  }
 
   app.get('/', (c) => servePage(c, 'index.html'));
   app.get('/d/:documentName', (c) => {
@@ -145,7 +317,7 @@ export function createApp(options: AppOptions) {
     return file;
   }
 
-  async function servePage(c: Context, page: string, status: 200 | 400 = 200): Promise<Response> {
+  async function servePage(c: Context<AppEnv>, page: string, status: 200 | 400 = 200): Promise<Response> {
     try {
       // Pages name the current hashed assets: always revalidate them so a new deploy is picked up at once.
       c.header('Cache-Control', 'no-cache');
@@ -160,6 +332,42 @@ export function createApp(options: AppOptions) {
 }
 
 /** Adapts Hono's WebSocket context to what rooms need; sending to a closing socket is a no-op. */
+/**
+ * The policy for the app's pages. Inline style attributes are allowed because
+ * ProseMirror and the caret decorations set them; scripts come only from the
+ * server's own hashed assets.
+ */
+const CONTENT_SECURITY_POLICY = {
+  defaultSrc: ["'self'"],
+  scriptSrc: ["'self'"],
+  styleSrc: ["'self'", "'unsafe-inline'"],
+  imgSrc: ["'self'", 'data:'],
+  fontSrc: ["'self'"],
+  connectSrc: ["'self'"],
+  workerSrc: ["'self'"],
+  manifestSrc: ["'self'"],
+  objectSrc: ["'none'"],
+  baseUri: ["'self'"],
+  formAction: ["'self'"],
+  frameAncestors: ["'self'"],
+};
+
+/** The address to rate-limit: the peer's, or the last hop a trusted proxy added. */
+function clientAddress(c: Context<AppEnv>, trustProxy: boolean): string {
+  if (trustProxy) {
+    const forwarded = c.req.header('x-forwarded-for')?.split(',').at(-1)?.trim();
+    if (forwarded) return forwarded;
+  }
+  return c.env.incoming.socket.remoteAddress ?? 'unknown';
+}
+
+/** Compares secrets in constant time (their lengths may leak, their contents do not). */
+function timingSafeEqual(given: string, expected: string): boolean {
+  const a = createHash('sha256').update(given).digest();
+  const b = createHash('sha256').update(expected).digest();
+  return cryptoTimingSafeEqual(a, b);
+}
+
 function toWebSocketLike(ws: WSContext): WebSocketLike {
   return {
     send: (frame) => {

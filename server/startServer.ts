@@ -1,11 +1,13 @@
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import type { Logger } from 'pino';
 import type { WebSocketServer } from 'ws';
 import type { DocumentStore } from '../storage/DocumentStore.js';
-import { createApp } from './createApp.js';
+import { createApp, type AppAccess, type AppLimits } from './createApp.js';
 import type { SnapshotPolicy } from './rooms/Room.js';
 import { RoomRegistry } from './rooms/RoomRegistry.js';
+import { startHeartbeat } from './startHeartbeat.js';
 
 export interface StartServerOptions {
   port: number;
@@ -14,7 +16,17 @@ export interface StartServerOptions {
   logger: Logger;
   webDir: string;
   snapshotPolicy: SnapshotPolicy;
-  maxMessageBytes: number;
+  access: AppAccess;
+  limits: ServerLimits;
+  /** PEM certificate and key: serve HTTPS and WSS instead of HTTP and WS. */
+  tls: { cert: Buffer; key: Buffer } | null;
+}
+
+export interface ServerLimits extends AppLimits {
+  /** See `RoomOptions.maxDocumentBytes`. */
+  maxDocumentBytes: number;
+  /** WebSockets that have not answered the previous ping by the next one are dropped. */
+  pingIntervalMs: number;
 }
 
 export interface TandemServer {
@@ -31,17 +43,27 @@ const CLOSE_GRACE_MS = 1000;
 /** Starts the HTTP + WebSocket server and resolves once it is listening. */
 export async function startServer(options: StartServerOptions): Promise<TandemServer> {
   const { logger } = options;
-  const registry = new RoomRegistry({ store: options.store, logger, snapshotPolicy: options.snapshotPolicy });
+  const { limits } = options;
+  const registry = new RoomRegistry({ store: options.store, logger, snapshotPolicy: options.snapshotPolicy, maxDocumentBytes: limits.maxDocumentBytes });
   const { app, injectWebSocket, wss } = createApp({
     registry,
     store: options.store,
     logger,
     webDir: options.webDir,
-    maxMessageBytes: options.maxMessageBytes,
+    access: options.access,
+    limits,
   });
 
-  const server = await listen(app.fetch, options.port, options.host);
+  const server = await listen(app.fetch, options.port, options.host, {
+    // A client must finish sending its request headers (the WebSocket handshake included) in time,
+    // and the check runs often enough for that to mean something.
+    headersTimeout: limits.handshakeTimeoutMs,
+    requestTimeout: Math.max(limits.handshakeTimeoutMs, 30_000),
+    connectionsCheckingInterval: Math.min(1000, limits.handshakeTimeoutMs),
+    ...(options.tls ?? {}),
+  }, options.tls !== null);
   injectWebSocket(server);
+  const stopHeartbeat = startHeartbeat(wss, limits.pingIntervalMs, () => logger.info('dropping a WebSocket that stopped answering pings'));
   const address = server.address() as AddressInfo;
   let closing: Promise<void> | null = null;
 
@@ -51,6 +73,7 @@ export async function startServer(options: StartServerOptions): Promise<TandemSe
     close: () => {
       closing ??= (async () => {
         server.close(); // stop accepting new connections
+        stopHeartbeat();
         try {
           await registry.close();
         } finally {
@@ -64,9 +87,17 @@ export async function startServer(options: StartServerOptions): Promise<TandemSe
   };
 }
 
-function listen(fetch: (request: Request) => Response | Promise<Response>, port: number, hostname: string): Promise<ServerType> {
+function listen(
+  fetch: (request: Request) => Response | Promise<Response>,
+  port: number,
+  hostname: string,
+  serverOptions: Record<string, unknown>,
+  https: boolean,
+): Promise<ServerType> {
   return new Promise((resolve, reject) => {
-    const server = serve({ fetch, port, hostname });
+    const server = https
+      ? serve({ fetch, port, hostname, createServer: createHttpsServer, serverOptions })
+      : serve({ fetch, port, hostname, serverOptions });
     const onError = (error: NodeJS.ErrnoException) => {
       reject(
         error.code === 'EADDRINUSE'

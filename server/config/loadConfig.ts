@@ -26,6 +26,35 @@ export interface ServerConfig {
   snapshotAfterBytes: number;
   /** `--max-message-bytes` / `MAX_MESSAGE_BYTES`. Larger WebSocket frames close the connection with 1009. Default 32 MiB. */
   maxMessageBytes: number;
+  /** `--auth-secret` / `AUTH_SECRET`. When set, every connection and API call needs an access token signed with it. Default none (open). */
+  authSecret: string | null;
+  /** `--admin-key` / `ADMIN_KEY`. Enables `POST /api/tokens` for apps that mint tokens. Default none (endpoint off). */
+  adminKey: string | null;
+  /** `--public-url` / `PUBLIC_URL`. The URL people reach the server at, for share links (needed behind a proxy). Default: the request's own. */
+  publicUrl: string | null;
+  /** `--allowed-origins` / `ALLOWED_ORIGINS`. Comma-separated origins whose pages may open WebSockets, or `*`. Default: same origin only. */
+  allowedOrigins: string[];
+  /** `--tls-cert` / `TLS_CERT` and `--tls-key` / `TLS_KEY`. PEM files; when both are set the server speaks HTTPS and WSS. */
+  tlsCert: string | null;
+  tlsKey: string | null;
+  /** `--trust-proxy` / `TRUST_PROXY`. Take the client address from X-Forwarded-For (set only behind a proxy that writes it). Default false. */
+  trustProxy: boolean;
+  /** `--max-document-bytes` / `MAX_DOCUMENT_BYTES`. Changes that would grow a document past this are refused (4413). Default 32 MiB. */
+  maxDocumentBytes: number;
+  /** `--max-connections` / `MAX_CONNECTIONS`. Open WebSockets on this server; more are closed with 1013 (clients retry). Default 10 000. */
+  maxConnections: number;
+  /** `--max-connections-per-document` / `MAX_CONNECTIONS_PER_DOCUMENT`. Default 500. */
+  maxConnectionsPerDocument: number;
+  /** `--messages-per-second` / `MESSAGES_PER_SECOND`. Sustained messages one connection may send; faster closes it with 1008. 0 = no limit. Default 200. */
+  messagesPerSecond: number;
+  /** `--message-burst` / `MESSAGE_BURST`. Messages a connection may send at once before the rate applies. Default 2000. */
+  messageBurst: number;
+  /** `--connections-per-minute-per-ip` / `CONNECTIONS_PER_MINUTE_PER_IP`. New WebSockets per client address; more get HTTP 429. 0 = no limit. Default 300. */
+  connectionsPerMinutePerIp: number;
+  /** `--handshake-timeout-ms` / `HANDSHAKE_TIMEOUT_MS`. Time to send the HTTP headers, and then the first WebSocket message. Default 10 000. */
+  handshakeTimeoutMs: number;
+  /** `--ping-interval-ms` / `PING_INTERVAL_MS`. WebSockets are pinged this often; one that has not answered the previous ping is dropped. Default 30 000. */
+  pingIntervalMs: number;
 }
 
 export const DEFAULT_CONFIG: ServerConfig = {
@@ -39,7 +68,36 @@ export const DEFAULT_CONFIG: ServerConfig = {
   snapshotAfterUpdates: 1000,
   snapshotAfterBytes: 1024 * 1024,
   maxMessageBytes: 32 * 1024 * 1024,
+  authSecret: null,
+  adminKey: null,
+  publicUrl: null,
+  allowedOrigins: [],
+  tlsCert: null,
+  tlsKey: null,
+  trustProxy: false,
+  maxDocumentBytes: 32 * 1024 * 1024,
+  maxConnections: 10_000,
+  maxConnectionsPerDocument: 500,
+  messagesPerSecond: 200,
+  messageBurst: 2000,
+  connectionsPerMinutePerIp: 300,
+  handshakeTimeoutMs: 10_000,
+  pingIntervalMs: 30_000,
 };
+
+/** An origin as browsers send it: scheme, host and optional port, nothing else. */
+const originSchema = z.string().refine((value) => {
+  try {
+    return new URL(value).origin === value;
+  } catch {
+    return false;
+  }
+}, 'expected origins like https://docs.example.com (scheme, host, optional port; no path), or *');
+
+const originListSchema = z
+  .string()
+  .transform((value) => value.split(',').map((origin) => origin.trim()).filter((origin) => origin !== ''))
+  .pipe(z.array(z.union([z.literal('*'), originSchema])));
 
 /** Each option: its flag, its environment variable, and how to read a string into it. */
 const OPTIONS = {
@@ -53,7 +111,25 @@ const OPTIONS = {
   snapshotAfterUpdates: { flag: 'snapshot-after-updates', env: 'SNAPSHOT_AFTER_UPDATES', schema: z.coerce.number().int().min(1) },
   snapshotAfterBytes: { flag: 'snapshot-after-bytes', env: 'SNAPSHOT_AFTER_BYTES', schema: z.coerce.number().int().min(1) },
   maxMessageBytes: { flag: 'max-message-bytes', env: 'MAX_MESSAGE_BYTES', schema: z.coerce.number().int().min(1024).max(1024 ** 3) },
-} satisfies { [K in keyof ServerConfig]: { flag: string; env: string; schema: z.ZodType<ServerConfig[K], unknown> } };
+  authSecret: { flag: 'auth-secret', env: 'AUTH_SECRET', schema: z.string().min(32, 'must be at least 32 characters (try: openssl rand -base64 48)') },
+  adminKey: { flag: 'admin-key', env: 'ADMIN_KEY', schema: z.string().min(24, 'must be at least 24 characters (try: openssl rand -base64 32)') },
+  publicUrl: { flag: 'public-url', env: 'PUBLIC_URL', schema: z.url({ protocol: /^https?$/ }).transform((url) => url.replace(/\/+$/, '')) },
+  allowedOrigins: { flag: 'allowed-origins', env: 'ALLOWED_ORIGINS', schema: originListSchema },
+  tlsCert: { flag: 'tls-cert', env: 'TLS_CERT', schema: z.string().trim().min(1) },
+  tlsKey: { flag: 'tls-key', env: 'TLS_KEY', schema: z.string().trim().min(1) },
+  trustProxy: { flag: 'trust-proxy', env: 'TRUST_PROXY', schema: z.stringbool() },
+  maxDocumentBytes: { flag: 'max-document-bytes', env: 'MAX_DOCUMENT_BYTES', schema: z.coerce.number().int().min(1024) },
+  maxConnections: { flag: 'max-connections', env: 'MAX_CONNECTIONS', schema: z.coerce.number().int().min(1) },
+  maxConnectionsPerDocument: { flag: 'max-connections-per-document', env: 'MAX_CONNECTIONS_PER_DOCUMENT', schema: z.coerce.number().int().min(1) },
+  messagesPerSecond: { flag: 'messages-per-second', env: 'MESSAGES_PER_SECOND', schema: z.coerce.number().min(0) },
+  messageBurst: { flag: 'message-burst', env: 'MESSAGE_BURST', schema: z.coerce.number().int().min(1) },
+  connectionsPerMinutePerIp: { flag: 'connections-per-minute-per-ip', env: 'CONNECTIONS_PER_MINUTE_PER_IP', schema: z.coerce.number().int().min(0) },
+  handshakeTimeoutMs: { flag: 'handshake-timeout-ms', env: 'HANDSHAKE_TIMEOUT_MS', schema: z.coerce.number().int().min(100).max(600_000) },
+  pingIntervalMs: { flag: 'ping-interval-ms', env: 'PING_INTERVAL_MS', schema: z.coerce.number().int().min(100).max(3_600_000) },
+} satisfies { [K in keyof ServerConfig]: { flag: string; env: string; schema: z.ZodType<NonNullable<ServerConfig[K]>, unknown> } };
+
+/** Flags that may be given without a value. */
+const BOOLEAN_FLAGS = ['trust-proxy'];
 
 export const USAGE = `Usage: npm start -- [options]   (or: node dist/server/main.js [options])
 
@@ -67,7 +143,27 @@ Options (flag, environment variable, default):
   --snapshot-max-wait-ms N    SNAPSHOT_MAX_WAIT_MS    60000      at least this often while editing,
   --snapshot-after-updates N  SNAPSHOT_AFTER_UPDATES  1000       or after this many logged updates,
   --snapshot-after-bytes N    SNAPSHOT_AFTER_BYTES    1048576    or after this many logged bytes
-  --max-message-bytes N       MAX_MESSAGE_BYTES       33554432
+  --max-message-bytes N       MAX_MESSAGE_BYTES       33554432   larger WebSocket frames close with 1009
+
+Access (see README, "Security"):
+  --auth-secret SECRET        AUTH_SECRET             (none)     require access tokens signed with this (32+ chars)
+  --admin-key KEY             ADMIN_KEY               (none)     enable POST /api/tokens with this bearer key
+  --public-url URL            PUBLIC_URL              (request)  base of share links, e.g. https://docs.example.com
+  --allowed-origins LIST      ALLOWED_ORIGINS         (same)     comma-separated origins allowed to open WebSockets, or *
+  --tls-cert PATH             TLS_CERT                (none)     serve HTTPS/WSS with this PEM certificate…
+  --tls-key PATH              TLS_KEY                 (none)     …and this PEM key
+  --trust-proxy               TRUST_PROXY             false      client address from X-Forwarded-For
+
+Limits:
+  --max-document-bytes N              MAX_DOCUMENT_BYTES              33554432  growth past this is refused (4413)
+  --max-connections N                 MAX_CONNECTIONS                 10000     then 1013 (clients retry)
+  --max-connections-per-document N    MAX_CONNECTIONS_PER_DOCUMENT    500       then 1013
+  --messages-per-second N             MESSAGES_PER_SECOND             200       per connection, sustained; 0 = no limit
+  --message-burst N                   MESSAGE_BURST                   2000      per connection, at once
+  --connections-per-minute-per-ip N   CONNECTIONS_PER_MINUTE_PER_IP   300       then HTTP 429; 0 = no limit
+  --handshake-timeout-ms N            HANDSHAKE_TIMEOUT_MS            10000     for the HTTP headers, then the first message
+  --ping-interval-ms N                PING_INTERVAL_MS                30000     silent connections are dropped after two
+
   --help                      print this help
 
 Every update is appended to the document's log and fsynced before it is reported saved;
@@ -104,6 +200,8 @@ export function loadConfig(env: Record<string, string | undefined>, argv: string
       options: {
         help: { type: 'boolean', short: 'h' },
         ...Object.fromEntries(Object.values(OPTIONS).map((option) => [option.flag, { type: 'string' as const }])),
+        // Switches take no value (`--trust-proxy`); their environment variables take true/false, 1/0, yes/no.
+        ...Object.fromEntries(BOOLEAN_FLAGS.map((flag) => [flag, { type: 'boolean' as const }])),
       },
     }).values;
   } catch (error) {
@@ -114,7 +212,7 @@ export function loadConfig(env: Record<string, string | undefined>, argv: string
   const problems: string[] = [];
   const config: Record<string, unknown> = { ...DEFAULT_CONFIG };
   for (const [key, option] of Object.entries(OPTIONS)) {
-    const fromFlag = flags[option.flag];
+    const fromFlag = flags[option.flag] === true ? 'true' : flags[option.flag];
     const raw = typeof fromFlag === 'string' ? fromFlag : env[option.env];
     if (raw === undefined || (typeof fromFlag !== 'string' && raw === '')) continue;
     const source = typeof fromFlag === 'string' ? `--${option.flag}` : option.env;
@@ -128,6 +226,12 @@ export function loadConfig(env: Record<string, string | undefined>, argv: string
   const result = config as unknown as ServerConfig;
   if (problems.length === 0 && result.snapshotMaxWaitMs < result.snapshotIdleMs) {
     problems.push(`--snapshot-max-wait-ms (${result.snapshotMaxWaitMs}) must not be less than --snapshot-idle-ms (${result.snapshotIdleMs})`);
+  }
+  if ((result.tlsCert === null) !== (result.tlsKey === null)) {
+    problems.push('--tls-cert and --tls-key go together: set both to serve HTTPS, or neither');
+  }
+  if (result.adminKey !== null && result.authSecret === null) {
+    problems.push('--admin-key mints tokens, which needs --auth-secret to sign them');
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return { kind: 'config', config: result };

@@ -1,17 +1,31 @@
 import type { Logger } from 'pino';
+import { TokenBucket } from '../access/TokenBucket.js';
 import { CloseCode, closeReason } from './closeCodes.js';
-import { Peer, type WebSocketLike } from './Peer.js';
+import { Peer, type PeerOptions, type WebSocketLike } from './Peer.js';
 import type { Room } from './Room.js';
 import { ShuttingDownError, type RoomRegistry } from './RoomRegistry.js';
 
 /** Frames a client may send before its document has loaded (the handshake is 2–3 frames). */
 const MAX_FRAMES_WHILE_LOADING = 256;
 
+/** Limits on what one connection may send. */
+export interface ConnectionLimits {
+  /** Bytes a client may send before its document has loaded; more closes it (a client's first sync step 2 can be a whole document). */
+  maxPendingBytes: number;
+  /** Sustained messages per second; 0 = no limit. */
+  messagesPerSecond: number;
+  /** Messages at once before the rate applies. */
+  messageBurst: number;
+  /** The first message must arrive within this time (a stock client sends sync step 1 at once). */
+  handshakeTimeoutMs: number;
+}
+
 /**
  * Binds one client socket to the room of its document. Frames that arrive
  * while the document is still loading are kept and replayed in order; if the
  * load fails the client is closed with a reason and never sees an empty
- * document.
+ * document. Enforces the per-connection limits: the handshake deadline and
+ * the message rate (both close with 1008, and stock clients retry later).
  */
 export class PeerConnection {
   readonly peer: Peer;
@@ -21,7 +35,9 @@ export class PeerConnection {
   #room: Room | null = null;
   #pending: Uint8Array[] = [];
   #pendingBytes = 0;
-  readonly #maxPendingBytes: number;
+  readonly #limits: ConnectionLimits;
+  readonly #messageRate: TokenBucket | null;
+  #handshakeTimer: NodeJS.Timeout | null;
   #closed = false;
 
   constructor(options: {
@@ -30,13 +46,18 @@ export class PeerConnection {
     socket: WebSocketLike;
     registry: RoomRegistry;
     logger: Logger;
-    /** Bytes a client may send before its document has loaded; more closes it (a client's first sync step 2 can be a whole document). */
-    maxPendingBytes: number;
-    /** The client connected with `?saved=1`. */
-    wantsSavedState: boolean;
+    limits: ConnectionLimits;
+    /** What the peer may do and who it is (from its token and query). */
+    peer: PeerOptions;
   }) {
-    this.peer = new Peer(options.id, options.socket, options.wantsSavedState);
-    this.#maxPendingBytes = options.maxPendingBytes;
+    this.peer = new Peer(options.id, options.socket, options.peer);
+    this.#limits = options.limits;
+    const { messagesPerSecond, messageBurst, handshakeTimeoutMs } = options.limits;
+    this.#messageRate = messagesPerSecond > 0 ? new TokenBucket(messagesPerSecond, messageBurst) : null;
+    this.#handshakeTimer = setTimeout(() => {
+      this.#logger.info({ handshakeTimeoutMs }, 'closing peer that sent nothing');
+      this.#refuse(CloseCode.policyViolation, `no message within ${handshakeTimeoutMs} ms of connecting`);
+    }, handshakeTimeoutMs);
     this.#documentName = options.documentName;
     this.#registry = options.registry;
     this.#logger = options.logger.child({ peer: options.id, documentName: options.documentName });
@@ -71,11 +92,17 @@ export class PeerConnection {
   /** A frame from the client. */
   receive(frame: Uint8Array): void {
     if (this.#closed) return;
+    this.#clearHandshakeTimer();
+    if (this.#messageRate && !this.#messageRate.take()) {
+      this.#logger.warn({ messagesPerSecond: this.#messageRate.perSecond }, 'closing peer over its message rate');
+      this.#refuse(CloseCode.policyViolation, `more than ${this.#messageRate.perSecond} messages per second`);
+      return;
+    }
     if (this.#room) {
       this.#room.receive(this.peer, frame);
       return;
     }
-    if (this.#pending.length >= MAX_FRAMES_WHILE_LOADING || this.#pendingBytes + frame.byteLength > this.#maxPendingBytes) {
+    if (this.#pending.length >= MAX_FRAMES_WHILE_LOADING || this.#pendingBytes + frame.byteLength > this.#limits.maxPendingBytes) {
       this.#refuse(CloseCode.badRequest, 'too much sent before the document was loaded');
       return;
     }
@@ -93,10 +120,17 @@ export class PeerConnection {
   closed(): void {
     if (this.#closed) return;
     this.#closed = true;
+    this.#clearHandshakeTimer();
     this.#pending = [];
     this.#pendingBytes = 0;
     this.#room?.removePeer(this.peer);
     this.#logger.debug('peer left');
+  }
+
+  #clearHandshakeTimer(): void {
+    if (this.#handshakeTimer === null) return;
+    clearTimeout(this.#handshakeTimer);
+    this.#handshakeTimer = null;
   }
 
   #refuse(code: number, reason: string): void {

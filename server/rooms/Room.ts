@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import type { DocumentStore, StoredDocument } from '../../storage/DocumentStore.js';
+import type { PeerIdentity } from '../access/AccessGrant.js';
 import { decodeAwarenessEntries, encodeAwarenessEntries, type AwarenessEntry } from '../protocol/awarenessEntries.js';
 import { decodeMessage } from '../protocol/decodeMessage.js';
 import { encodeAwareness, encodeSavedState, encodeSyncStep1, encodeSyncStep2, encodeSyncUpdate } from '../protocol/encodeMessage.js';
@@ -34,6 +35,8 @@ export interface RoomOptions {
   store: DocumentStore;
   logger: Logger;
   snapshotPolicy: SnapshotPolicy;
+  /** Changes that insert content are refused once the document would grow past this (deletions are always accepted). */
+  maxDocumentBytes: number;
   /** Called when the last peer left or pending writes finished; the registry decides whether to unload. */
   onMaybeIdle: (room: Room) => void;
 }
@@ -85,6 +88,12 @@ export class Room {
   #recentDeleteSets: DeleteSet[] = [];
   #updatesSinceSnapshot = 0;
   #bytesSinceSnapshot = 0;
+  /**
+   * An upper bound of the encoded document's size: exact after each snapshot, plus every update since
+   * (merging only ever shrinks them). Cheap enough to check on every update, unlike encoding the document.
+   */
+  #estimatedBytes = 0;
+  readonly #maxDocumentBytes: number;
   #destroyed = false;
 
   constructor(options: RoomOptions) {
@@ -93,6 +102,7 @@ export class Room {
     this.#logger = options.logger;
     this.#onMaybeIdle = options.onMaybeIdle;
     this.#policy = options.snapshotPolicy;
+    this.#maxDocumentBytes = options.maxDocumentBytes;
     this.doc = new Y.Doc({ gc: true });
     const stored = options.stored;
     if (stored) {
@@ -103,6 +113,7 @@ export class Room {
       Y.applyUpdate(this.doc, Y.mergeUpdates(stored.snapshot ? [stored.snapshot, ...updates] : updates));
       this.#updatesSinceSnapshot = stored.updates.length;
       this.#bytesSinceSnapshot = stored.updates.reduce((sum, update) => sum + update.byteLength, 0);
+      this.#estimatedBytes = (stored.snapshot?.byteLength ?? 0) + this.#bytesSinceSnapshot;
     }
     this.#appliedDeleteSet = Y.createDeleteSetFromStructStore(this.doc.store);
     this.#savedState = this.#describeState();
@@ -160,6 +171,9 @@ export class Room {
   /** Removes a peer and its presence (so no ghost caret remains with the others). */
   removePeer(peer: Peer): void {
     if (!this.peers.delete(peer)) return;
+    if (peer.droppedUpdates > 1) {
+      this.#logger.info({ documentName: this.documentName, peer: peer.id, droppedUpdates: peer.droppedUpdates }, 'read-only peer left; its document changes were dropped');
+    }
     if (peer.awarenessClientIds.size > 0 && !this.#destroyed) {
       awarenessProtocol.removeAwarenessStates(this.awareness, [...peer.awarenessClientIds], null);
     }
@@ -168,19 +182,20 @@ export class Room {
 
   /**
    * Handles one frame from a peer. A frame that breaks the protocol, carries
-   * an invalid Yjs update or abuses awareness closes that peer with 4400;
-   * every part of it is checked before anything reaches the document or the
-   * other peers.
+   * an invalid Yjs update or abuses awareness closes that peer with 4400, and
+   * a change past the size limit with 4413; every part of a frame is checked
+   * before anything reaches the document or the other peers.
    */
   receive(peer: Peer, frame: Uint8Array): void {
     if (!this.peers.has(peer)) return;
     try {
       this.#apply(peer, decodeMessage(frame));
     } catch (error) {
-      const reason = error instanceof ProtocolError ? error.message : `invalid message: ${error instanceof Error ? error.message : String(error)}`;
-      this.#logger.warn({ err: error, documentName: this.documentName, peer: peer.id }, 'closing peer that sent a bad message');
+      const tooLarge = error instanceof DocumentTooLargeError;
+      const reason = error instanceof ProtocolError || tooLarge ? error.message : `invalid message: ${error instanceof Error ? error.message : String(error)}`;
+      this.#logger.warn({ err: error, documentName: this.documentName, peer: peer.id }, tooLarge ? 'refused a change past the size limit; closing its peer' : 'closing peer that sent a bad message');
       this.removePeer(peer);
-      peer.socket.close(CloseCode.badRequest, closeReason(reason));
+      peer.socket.close(tooLarge ? CloseCode.documentTooLarge : CloseCode.badRequest, closeReason(reason));
     }
   }
 
@@ -219,13 +234,21 @@ export class Room {
         peer.socket.send(encodeSyncStep2(Y.encodeStateAsUpdate(this.doc, message.stateVector)));
         return;
       case 'sync-step2':
-      case 'sync-update':
+      case 'sync-update': {
+        if (peer.readOnly) {
+          this.#dropReadOnlyUpdate(peer, message.update);
+          return;
+        }
         // Yjs integrates an update's structs before it reads its delete set, so a
         // truncated update would be half applied: decode all of it first.
-        assertValidUpdate(message.update);
+        const decoded = decodeUpdate(message.update);
+        if (decoded.structs.length > 0 && this.#estimatedBytes + message.update.byteLength > this.#maxDocumentBytes) {
+          throw new DocumentTooLargeError(this.documentName, this.#maxDocumentBytes);
+        }
         // `peer` as origin: the update is relayed to everyone but its sender.
         Y.applyUpdate(this.doc, message.update, peer);
         return;
+      }
       case 'awareness': {
         const accepted = this.#acceptAwareness(peer, message.update);
         if (accepted.length > 0) awarenessProtocol.applyAwarenessUpdate(this.awareness, encodeAwarenessEntries(accepted), peer);
@@ -239,12 +262,24 @@ export class Room {
     }
   }
 
+  /** A read-only peer's document change: dropped, logged once per connection and counted after that. */
+  #dropReadOnlyUpdate(peer: Peer, update: Uint8Array): void {
+    // A stock client answers the server's sync step 1 with its own state; an empty one is no attempt to write.
+    if (update.byteLength <= EMPTY_UPDATE_BYTES) return;
+    peer.droppedUpdates += 1;
+    if (peer.droppedUpdates === 1) {
+      this.#logger.warn({ documentName: this.documentName, peer: peer.id, bytes: update.byteLength }, 'dropped a document change from a read-only peer');
+    }
+  }
+
   /**
    * The entries of an awareness update this peer may apply: those that change
-   * something (echoes of states the server already has are dropped) and that
-   * do not remove someone else's presence. Throws `ProtocolError` (closing
-   * the peer) for a malformed update, a claim on the server's own id, or a
-   * connection introducing too many ids.
+   * something (echoes of states the server already has are dropped), that do
+   * not remove someone else's presence, and that do not take over another
+   * person's presence. The peer's identity, when its token carries one,
+   * replaces whatever `user` its client claims. Throws `ProtocolError`
+   * (closing the peer) for a malformed update, a claim on the server's own
+   * id, or a connection introducing too many ids.
    */
   #acceptAwareness(peer: Peer, update: Uint8Array): AwarenessEntry[] {
     if (update.byteLength > MAX_AWARENESS_UPDATE_BYTES) {
@@ -256,9 +291,10 @@ export class Room {
       if (entry.clientId === this.doc.clientID) throw new ProtocolError('awareness update claims the server’s client id');
       if (!this.#awarenessEntryChangesState(entry)) continue;
       const owner = this.#awarenessOwners.get(entry.clientId);
-      if (entry.state === null && owner && owner !== peer) continue; // only a client itself may say it left
+      // Only a client itself may say it left, and only the same person may move an id to a new connection.
+      if (owner && owner !== peer && (entry.state === null || !peer.isSamePersonAs(owner))) continue;
       if (owner !== peer && !peer.awarenessClientIds.has(entry.clientId)) introduced.add(entry.clientId);
-      accepted.push(entry);
+      accepted.push(peer.identity && entry.state !== null ? { ...entry, state: stampIdentity(entry.state, peer.identity) } : entry);
     }
     if (peer.awarenessClientIds.size + introduced.size > MAX_AWARENESS_CLIENTS_PER_PEER) {
       throw new ProtocolError(`connection announces ${peer.awarenessClientIds.size + introduced.size} awareness clients; at most ${MAX_AWARENESS_CLIENTS_PER_PEER}`);
@@ -293,6 +329,7 @@ export class Room {
     }
     this.#updatesSinceSnapshot += 1;
     this.#bytesSinceSnapshot += update.byteLength;
+    this.#estimatedBytes += update.byteLength;
     this.#snapshots.markDirty();
     if (this.#updatesSinceSnapshot >= this.#policy.afterUpdates || this.#bytesSinceSnapshot >= this.#policy.afterBytes) {
       // A failure is reported through onError and retried by the scheduler.
@@ -339,6 +376,7 @@ export class Room {
 
   async #writeSnapshot(): Promise<void> {
     const state = Y.encodeStateAsUpdate(this.doc);
+    this.#estimatedBytes = state.byteLength;
     const updates = this.#updatesSinceSnapshot;
     this.#updatesSinceSnapshot = 0;
     this.#bytesSinceSnapshot = 0;
@@ -369,12 +407,34 @@ function validUpdates(updates: Uint8Array[], warn: (warning: string) => void): U
   });
 }
 
-function assertValidUpdate(update: Uint8Array): void {
+/** `Y.encodeStateAsUpdate` of nothing: no structs, no deletions. */
+const EMPTY_UPDATE_BYTES = 2;
+
+/** A change refused because the document would outgrow its limit (close 4413); the document is unchanged. */
+export class DocumentTooLargeError extends Error {
+  constructor(documentName: string, limit: number) {
+    super(`document "${documentName}" has reached its size limit of ${formatBytes(limit)}; this change was not saved`);
+    this.name = 'DocumentTooLargeError';
+  }
+}
+
+function formatBytes(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${Math.round((bytes / 1024 / 1024) * 10) / 10} MiB` : `${Math.round(bytes / 1024)} KiB`;
+}
+
+function decodeUpdate(update: Uint8Array): ReturnType<typeof Y.decodeUpdate> {
   try {
-    Y.decodeUpdate(update);
+    return Y.decodeUpdate(update);
   } catch (error) {
     throw new ProtocolError('invalid Yjs update', { cause: error });
   }
+}
+
+/** A presence state with `user` replaced by the identity from the peer's token (other fields, like the cursor, kept). */
+function stampIdentity(state: unknown, identity: PeerIdentity): Record<string, unknown> {
+  const fields = typeof state === 'object' && state !== null && !Array.isArray(state) ? (state as Record<string, unknown>) : {};
+  const claimed = typeof fields.user === 'object' && fields.user !== null ? (fields.user as Record<string, unknown>) : {};
+  return { ...fields, user: { ...claimed, name: identity.name, color: identity.color } };
 }
 
 function isPeer(origin: unknown, peers: Set<Peer>): origin is Peer {

@@ -8,6 +8,8 @@ export interface RoomRegistryOptions {
   store: DocumentStore;
   logger: Logger;
   snapshotPolicy: SnapshotPolicy;
+  /** See `RoomOptions.maxDocumentBytes`. */
+  maxDocumentBytes: number;
 }
 
 /** Thrown by `join` while the server shuts down; the peer should be closed with 1012 and retry. */
@@ -94,6 +96,7 @@ export class RoomRegistry {
           store: this.#options.store,
           logger: this.#options.logger,
           snapshotPolicy: this.#options.snapshotPolicy,
+          maxDocumentBytes: this.#options.maxDocumentBytes,
           onMaybeIdle: (idleRoom) => this.#unloadIfIdle(idleRoom),
         });
         this.#rooms.set(documentName, room);

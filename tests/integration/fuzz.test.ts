@@ -2,16 +2,26 @@ import * as encoding from 'lib0/encoding';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import * as Y from 'yjs';
+import { mintAccessToken } from '../../server/access/accessToken.js';
 import { TestServer } from '../support/TestServer.js';
 import { YjsClient } from '../support/YjsClient.js';
 
+const AUTH_SECRET = 'fuzz-test-secret-0123456789-0123456789';
 let server: TestServer;
+/** The attacker holds a valid write token, the worst case: frames, not credentials, are under test. */
+let attackerToken: string;
 beforeAll(async () => {
-  server = await TestServer.start({ env: { LOG_LEVEL: 'info' } });
+  // The per-address connection limit is off: every attack connection comes from 127.0.0.1.
+  server = await TestServer.start({ env: { LOG_LEVEL: 'info', AUTH_SECRET, CONNECTIONS_PER_MINUTE_PER_IP: '0' } });
+  attackerToken = await tokenFor('Mallory');
 });
 afterAll(async () => {
   await server.dispose();
 });
+
+async function tokenFor(name: string): Promise<string> {
+  return (await mintAccessToken(AUTH_SECRET, { documents: ['fuzzed'], access: 'write', name }, '1h')).token;
+}
 
 /** Deterministic randomness: a failing run can be replayed with the same seed. */
 function random(seed: number): () => number {
@@ -100,7 +110,7 @@ function textWrittenBy(text: Y.Text, clientIds: Set<number>): string {
 /** Opens a connection, sends frames until the server closes it or `count` were sent; resolves with how many were sent. */
 function attack(next: () => number, count: number): Promise<number> {
   return new Promise((resolve, reject) => {
-    const socket = new WebSocket(`${server.wsUrl}/fuzzed`);
+    const socket = new WebSocket(`${server.wsUrl}/fuzzed?token=${attackerToken}`);
     let sent = 0;
     socket.on('open', () => {
       for (; sent < count && socket.readyState === WebSocket.OPEN; sent += 1) socket.send(hostileFrame(next));
@@ -113,8 +123,8 @@ function attack(next: () => number, count: number): Promise<number> {
 
 it('survives thousands of hostile frames while honest clients keep editing, and keeps the document intact', async () => {
   const next = random(20261122);
-  const alice = new YjsClient(server.wsUrl, 'fuzzed', { wantsSavedState: true });
-  const bob = new YjsClient(server.wsUrl, 'fuzzed', { wantsSavedState: true });
+  const alice = new YjsClient(server.wsUrl, 'fuzzed', { wantsSavedState: true, token: await tokenFor('Alice') });
+  const bob = new YjsClient(server.wsUrl, 'fuzzed', { wantsSavedState: true, token: await tokenFor('Bob') });
   try {
     await Promise.all([alice.synced(), bob.synced()]);
     const typed: string[] = [];
@@ -149,7 +159,7 @@ it('survives thousands of hostile frames while honest clients keep editing, and 
 
     // What is stored is exactly what the honest clients wrote.
     await server.restart('SIGTERM');
-    const reader = new YjsClient(server.wsUrl, 'fuzzed');
+    const reader = new YjsClient(server.wsUrl, 'fuzzed', { token: await tokenFor('Reader') });
     try {
       await reader.textEquals(alice.text.toString());
       expect(hasEverything(reader)).toBe(true);

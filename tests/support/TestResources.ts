@@ -1,5 +1,5 @@
 import { TestServer, type TestServerOptions } from './TestServer.js';
-import { YjsClient } from './YjsClient.js';
+import { YjsClient, type YjsClientOptions } from './YjsClient.js';
 
 /**
  * The servers and clients one test file starts, so that every test can stop
@@ -16,7 +16,7 @@ export class TestResources {
   }
 
   /** A stock y-websocket client on `server`, destroyed with the others. */
-  connect(server: TestServer, documentName: string, options: { wantsSavedState?: boolean } = {}): YjsClient {
+  connect(server: TestServer, documentName: string, options: YjsClientOptions = {}): YjsClient {
     const client = new YjsClient(server.wsUrl, documentName, options);
     this.#clients.push(client);
     return client;

@@ -48,13 +48,18 @@ export class TestServer {
     return server;
   }
 
+  /** Whether the server was started with a TLS certificate (then its URLs are https:// and wss://). */
+  get secure(): boolean {
+    return Boolean(this.#options.env?.TLS_CERT ?? this.#options.args?.includes('--tls-cert'));
+  }
+
   get httpUrl(): string {
-    return `http://127.0.0.1:${this.port}`;
+    return `${this.secure ? 'https' : 'http'}://127.0.0.1:${this.port}`;
   }
 
   /** The base URL for `new WebsocketProvider(wsUrl, documentName, doc)`. */
   get wsUrl(): string {
-    return `ws://127.0.0.1:${this.port}/ws`;
+    return `${this.secure ? 'wss' : 'ws'}://127.0.0.1:${this.port}/ws`;
   }
 
   get running(): boolean {

@@ -7,6 +7,17 @@ import { deleteSetCovers } from '../../web/src/editor/deleteSetCovers.js';
 import { isStateSaved } from '../../web/src/editor/isStateSaved.js';
 import { waitFor } from './waitFor.js';
 
+export interface YjsClientOptions {
+  /** Connect at once (default true). */
+  connect?: boolean;
+  /** Ask for the saved-state messages (`?saved=1`). */
+  wantsSavedState?: boolean;
+  /** Access token, sent as `?token=`. */
+  token?: string;
+  /** The WebSocket class (default `ws`); a subclass can, say, trust a test certificate. */
+  WebSocket?: typeof WebSocket;
+}
+
 /**
  * A stock y-websocket client, exactly as an app would create one, running
  * in the test process with `ws` as its WebSocket.
@@ -18,13 +29,16 @@ export class YjsClient {
   /** The server's last word on what is durable (only with `wantsSavedState`). */
   savedSnapshot: Y.Snapshot | null = null;
 
-  constructor(wsUrl: string, documentName: string, options: { connect?: boolean; wantsSavedState?: boolean } = {}) {
+  constructor(wsUrl: string, documentName: string, options: YjsClientOptions = {}) {
     this.provider = new WebsocketProvider(wsUrl, documentName, this.doc, {
-      WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+      WebSocketPolyfill: (options.WebSocket ?? WebSocket) as unknown as typeof globalThis.WebSocket,
       disableBc: true,
       connect: options.connect ?? true,
       maxBackoffTime: 500,
-      params: options.wantsSavedState ? { [SAVED_STATE_QUERY_PARAMETER]: '1' } : {},
+      params: {
+        ...(options.wantsSavedState ? { [SAVED_STATE_QUERY_PARAMETER]: '1' } : {}),
+        ...(options.token ? { token: options.token } : {}),
+      },
     });
     if (options.wantsSavedState) {
       this.provider.messageHandlers[SAVED_STATE_MESSAGE_TYPE] = (_encoder, decoder) => {

@@ -1,13 +1,9 @@
-import * as encoding from 'lib0/encoding';
-import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { encodeAwareness, encodeSyncUpdate } from '../../server/protocol/encodeMessage.js';
-import { Peer } from '../../server/rooms/Peer.js';
-import { RecordingSocket } from '../support/RecordingSocket.js';
-import { MAX_AWARENESS_CLIENTS_PER_PEER, Room } from '../../server/rooms/Room.js';
-import { MemoryDocumentStore } from '../../storage/MemoryDocumentStore.js';
+import { MAX_AWARENESS_CLIENTS_PER_PEER, type Room } from '../../server/rooms/Room.js';
+import { awarenessFrame, roomWithPeers as roomWithPeersOf } from '../support/roomWithPeers.js';
 
 
 const rooms: Room[] = [];
@@ -16,35 +12,9 @@ afterEach(() => {
 });
 
 function roomWithPeers(count: number) {
-  const room = new Room({
-    documentName: 'target',
-    stored: null,
-    store: new MemoryDocumentStore(),
-    logger: pino({ level: 'silent' }),
-    snapshotPolicy: { idleMs: 60_000, maxWaitMs: 60_000, afterUpdates: 1000, afterBytes: 1 << 20, retryBaseMs: 1000, retryMaxMs: 1000 },
-    onMaybeIdle: () => undefined,
-  });
-  rooms.push(room);
-  const peers = Array.from({ length: count }, (_, index) => {
-    const socket = new RecordingSocket();
-    const peer = new Peer(`p${index}`, socket);
-    room.addPeer(peer);
-    socket.frames.length = 0;
-    return { peer, socket };
-  });
-  return { room, peers };
-}
-
-/** An awareness update written by hand, entry by entry, as a malicious client could. */
-function awarenessFrame(entries: { clientId: number; clock: number; json: string }[]): Uint8Array {
-  const encoder = encoding.createEncoder();
-  encoding.writeVarUint(encoder, entries.length);
-  for (const entry of entries) {
-    encoding.writeVarUint(encoder, entry.clientId);
-    encoding.writeVarUint(encoder, entry.clock);
-    encoding.writeVarString(encoder, entry.json);
-  }
-  return encodeAwareness(encoding.toUint8Array(encoder));
+  const result = roomWithPeersOf(Array.from({ length: count }, () => ({})));
+  rooms.push(result.room);
+  return result;
 }
 
 const user = (name: string) => JSON.stringify({ user: { name } });

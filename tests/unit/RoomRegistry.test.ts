@@ -84,6 +84,7 @@ function registryWith(store: ControlledStore) {
     store,
     logger: pino({ level: 'silent' }),
     snapshotPolicy: { idleMs: 5, maxWaitMs: 20, afterUpdates: 1000, afterBytes: 1 << 20, retryBaseMs: 10, retryMaxMs: 40 },
+    maxDocumentBytes: 32 << 20,
   });
 }
 

@@ -66,4 +66,46 @@ describe('loadConfig', () => {
     expect(result.kind).toBe('help');
     if (result.kind === 'help') expect(result.text).toMatch(/--data-dir PATH\s+DATA_DIR/);
   });
+
+  it('reads access settings: secret, admin key, public URL, origins, TLS files, proxy trust', () => {
+    const secret = 's'.repeat(32);
+    expect(
+      config(
+        { AUTH_SECRET: secret, ADMIN_KEY: 'k'.repeat(24), ALLOWED_ORIGINS: 'https://a.example, https://b.example:8443' },
+        ['--public-url', 'https://docs.example/', '--tls-cert', 'c.pem', '--tls-key', 'k.pem', '--trust-proxy'],
+      ),
+    ).toMatchObject({
+      authSecret: secret,
+      adminKey: 'k'.repeat(24),
+      allowedOrigins: ['https://a.example', 'https://b.example:8443'],
+      publicUrl: 'https://docs.example',
+      tlsCert: 'c.pem',
+      tlsKey: 'k.pem',
+      trustProxy: true,
+    });
+    expect(config({ TRUST_PROXY: 'false', ALLOWED_ORIGINS: '*' })).toMatchObject({ trustProxy: false, allowedOrigins: ['*'] });
+  });
+
+  it('refuses weak secrets, origins with paths, half a TLS pair and an admin key without a secret', () => {
+    expect(() => loadConfig({ AUTH_SECRET: 'short' }, [])).toThrow(/AUTH_SECRET="short": must be at least 32 characters/);
+    expect(() => loadConfig({ ALLOWED_ORIGINS: 'https://a.example/path' }, [])).toThrow(/expected origins like/);
+    expect(() => loadConfig({}, ['--tls-cert', 'c.pem'])).toThrow(/--tls-cert and --tls-key go together/);
+    expect(() => loadConfig({ ADMIN_KEY: 'k'.repeat(24) }, [])).toThrow(/needs --auth-secret/);
+  });
+
+  it('reads the limits, with 0 turning the rate limits off', () => {
+    expect(
+      config({ MAX_DOCUMENT_BYTES: '1048576', MESSAGES_PER_SECOND: '0' }, ['--max-connections', '50', '--max-connections-per-document', '5', '--connections-per-minute-per-ip', '0', '--handshake-timeout-ms', '500', '--ping-interval-ms', '1000', '--message-burst', '10']),
+    ).toMatchObject({
+      maxDocumentBytes: 1048576,
+      messagesPerSecond: 0,
+      maxConnections: 50,
+      maxConnectionsPerDocument: 5,
+      connectionsPerMinutePerIp: 0,
+      handshakeTimeoutMs: 500,
+      pingIntervalMs: 1000,
+      messageBurst: 10,
+    });
+    expect(() => loadConfig({}, ['--max-connections', '0'])).toThrow(ConfigError);
+  });
 });

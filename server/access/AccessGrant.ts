@@ -1,0 +1,22 @@
+/** What an access token lets its bearer do, once verified. */
+export interface AccessGrant {
+  /** Exact document names, or prefixes ending in `*` (`"team-*"`; `"*"` is every document). */
+  documents: string[];
+  /** `read`: receives every change, but the server drops whatever document changes it sends. */
+  access: 'write' | 'read';
+  /** Who the bearer is to the others: stamped into their presence, whatever their client claims. */
+  identity: PeerIdentity | null;
+  /** When the token stops working. */
+  expiresAt: Date;
+}
+
+/** The name and colour other people see on a peer's caret and avatar. */
+export interface PeerIdentity {
+  name: string;
+  color: string;
+}
+
+/** Whether the grant covers a document (an exact name, or a prefix pattern ending in `*`). */
+export function grantCovers(grant: Pick<AccessGrant, 'documents'>, documentName: string): boolean {
+  return grant.documents.some((pattern) => (pattern.endsWith('*') ? documentName.startsWith(pattern.slice(0, -1)) : documentName === pattern));
+}

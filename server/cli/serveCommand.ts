@@ -1,0 +1,147 @@
+import { readFile } from 'node:fs/promises';
+import { isIP } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { JsonDocumentStore } from '../../storage/JsonDocumentStore.js';
+import { MemoryDocumentStore } from '../../storage/MemoryDocumentStore.js';
+import type { DocumentStore } from '../../storage/DocumentStore.js';
+import { ConfigError, loadConfig, type ServerConfig } from '../config/loadConfig.js';
+import { createLogger } from '../createLogger.js';
+import { startServer, type TandemServer } from '../startServer.js';
+
+/** `tandem serve`: the only place that picks a concrete store. Exits the process on fatal errors. */
+export async function runServeCommand(env: Record<string, string | undefined>, argv: string[]): Promise<void> {
+  let loaded;
+  try {
+    loaded = loadConfig(env, argv);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`tandem: ${error.message}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+  if (loaded.kind === 'help') {
+    process.stdout.write(`${loaded.text}\n`);
+    return;
+  }
+  const { config } = loaded;
+  const logger = createLogger(config.logLevel);
+  let server: TandemServer | null = null;
+
+  let store: DocumentStore;
+  try {
+    store =
+      config.store === 'memory'
+        ? new MemoryDocumentStore()
+        : await JsonDocumentStore.open({
+            dataDir: config.dataDir,
+            onLockCompromised: (error) => {
+              // Writes are refused from now on (another server may own the directory); peers are closed with
+              // 1012 and re-send their unsaved edits to whichever server they reach next.
+              logger.fatal({ err: error, dataDir: config.dataDir }, 'lost the lock on the data directory; stopping without writing to it');
+              void shutdown(1);
+            },
+          });
+  } catch (error) {
+    logger.fatal({ err: error, dataDir: config.dataDir }, `cannot open the data directory: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  }
+
+  let shuttingDown = false;
+  async function shutdown(exitCode: number): Promise<void> {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    try {
+      await server?.close();
+    } catch (error) {
+      logger.error({ err: error }, 'shutdown did not complete cleanly');
+      exitCode = 1;
+    } finally {
+      await store.close().catch((error: unknown) => {
+        logger.error({ err: error }, 'could not close the store');
+        exitCode = 1;
+      });
+    }
+    process.exit(exitCode);
+  }
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => {
+      if (shuttingDown) {
+        logger.warn({ signal }, 'second signal: exiting without waiting for saves');
+        process.exit(1);
+      }
+      logger.info({ signal }, 'shutting down: saving every open document');
+      void shutdown(0);
+    });
+  }
+
+  try {
+    const tls = await readTlsFiles(config);
+    server = await startServer({
+      port: config.port,
+      host: config.host,
+      store,
+      logger,
+      webDir: fileURLToPath(new URL('../../web', import.meta.url)),
+      snapshotPolicy: {
+        idleMs: config.snapshotIdleMs,
+        maxWaitMs: config.snapshotMaxWaitMs,
+        afterUpdates: config.snapshotAfterUpdates,
+        afterBytes: config.snapshotAfterBytes,
+        retryBaseMs: 1000,
+        retryMaxMs: 30_000,
+      },
+      access: {
+        authSecret: config.authSecret,
+        adminKey: config.adminKey,
+        publicUrl: config.publicUrl,
+        allowedOrigins: config.allowedOrigins,
+        trustProxy: config.trustProxy,
+      },
+      limits: {
+        maxMessageBytes: config.maxMessageBytes,
+        maxDocumentBytes: config.maxDocumentBytes,
+        maxConnections: config.maxConnections,
+        maxConnectionsPerDocument: config.maxConnectionsPerDocument,
+        messagesPerSecond: config.messagesPerSecond,
+        messageBurst: config.messageBurst,
+        connectionsPerMinutePerIp: config.connectionsPerMinutePerIp,
+        handshakeTimeoutMs: config.handshakeTimeoutMs,
+        pingIntervalMs: config.pingIntervalMs,
+      },
+      tls,
+    });
+  } catch (error) {
+    logger.fatal({ err: error }, `cannot start: ${error instanceof Error ? error.message : String(error)}`);
+    await store.close();
+    process.exit(1);
+  }
+  const url = `${config.tlsCert ? 'https' : 'http'}://${config.host.includes(':') ? `[${config.host}]` : config.host}:${server.port}`;
+  logger.info(
+    { port: server.port, host: config.host, url, dataDir: config.store === 'json' ? config.dataDir : null, store: config.store, authentication: config.authSecret !== null },
+    `Tandem is listening on ${url}`,
+  );
+  if (config.authSecret === null && !isLoopback(config.host)) {
+    logger.warn(
+      { host: config.host },
+      `authentication is off and the server listens on ${config.host}: anyone who can reach it can read and change every document. Set AUTH_SECRET to require access tokens.`,
+    );
+  }
+}
+
+/** Reads the certificate and key named in the config; a missing file is a clear start-up error. */
+async function readTlsFiles(config: ServerConfig): Promise<{ cert: Buffer; key: Buffer } | null> {
+  if (config.tlsCert === null || config.tlsKey === null) return null;
+  const [cert, key] = await Promise.all([config.tlsCert, config.tlsKey].map(async (path) => {
+    try {
+      return await readFile(path);
+    } catch (error) {
+      throw new Error(`cannot read TLS file ${path}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    }
+  }));
+  return cert && key ? { cert, key } : null;
+}
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || (isIP(host) === 4 && host.startsWith('127.'));
+}
