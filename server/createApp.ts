@@ -201,8 +201,8 @@ export function createApp(options: AppOptions) {
           await connectionsPerAddress.consume(address);
         } catch (rejection) {
           if (!(rejection instanceof RateLimiterRes)) throw rejection;
-          logger.warn({ address }, 'refusing WebSocket: too many connections from this address');
-          c.header('Retry-After', String(Math.ceil(rejection.msBeforeNext / 1000)));
+          logger.warn({ address, retryInMs: rejection.msBeforeNext }, 'refusing WebSocket: too many connections from this address');
+          // Only the status reaches the client: @hono/node-ws writes the refusal itself, without headers or body.
           return c.json<ErrorBody>({ error: { code: 'rate-limited', message: 'too many connections from this address; try again later' } }, 429);
         }
       }

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as encoding from 'lib0/encoding';
 import WebSocket from 'ws';
@@ -54,13 +55,32 @@ describe('bad document names', () => {
     expect(((await ws.json()) as { error: { code: string } }).error.code).toBe('bad-document-name');
   });
 
-  it('nothing outside the documents directory is created', async () => {
-    const client = connect('..%2F..%2Fescaped');
-    await client.closedByServer();
-    const response = await fetch(`${server.httpUrl}/api/documents`);
-    expect(((await response.json()) as { documents: unknown[] }).documents.every((document) => !(document as { name: string }).name.includes('escaped'))).toBe(true);
+  it('path-traversal names, plain or encoded, never touch the file system', async () => {
+    // The data directory alone inside a fresh parent: anything written outside it would show up there.
+    const parent = await mkdtemp(join(tmpdir(), 'tandem-traversal-'));
+    const contained = await resources.startServer([], { dataDir: join(parent, 'data') });
+    try {
+      const before = await listFiles(parent);
+      const names = ['..%2F..%2Fescaped', '%2E%2E%2Fescaped', '..%5Cescaped', '%252e%252e%252fescaped', '..%2F..%2F..%2Ftmp%2Fescaped', 'escaped%00.json', '.%2E%2Fescaped'];
+      for (const name of names) {
+        const client = resources.connect(contained, name);
+        expect((await client.closedByServer()).code).toBe(4400);
+        expect((await fetch(`${contained.httpUrl}/d/${name}`)).status).toBe(400);
+      }
+      expect(await listFiles(parent)).toEqual(before);
+      expect(before.some((file) => file.includes('escaped'))).toBe(false);
+    } finally {
+      await contained.stop();
+      await rm(parent, { recursive: true, force: true });
+    }
   });
 });
+
+/** Every path under `root`, relative to it, sorted. */
+async function listFiles(root: string): Promise<string[]> {
+  const entries = await readdir(root, { recursive: true });
+  return entries.sort();
+}
 
 describe('malformed messages', () => {
   function frame(write: (encoder: encoding.Encoder) => void): Uint8Array {

@@ -15,7 +15,7 @@ export interface YjsClientOptions {
   /** Access token, sent as `?token=`. */
   token?: string;
   /** The WebSocket class (default `ws`); a subclass can, say, trust a test certificate. */
-  WebSocket?: typeof WebSocket;
+  WebSocket?: new (address: string, protocols?: string | string[]) => WebSocket;
 }
 
 /**
