@@ -21,6 +21,7 @@ import { grantCovers, type AccessGrant } from './access/AccessGrant.js';
 import { AccessTokenError, DEFAULT_TOKEN_LIFETIME, grantRequestSchema, MAX_TOKEN_LIFETIME_SECONDS, mintAccessToken, verifyAccessToken } from './access/accessToken.js';
 import { shareLinkFor } from './access/shareLinkFor.js';
 import { admitPeer, type AccessPolicy, type Admission } from './access/admitPeer.js';
+import { explainOversizedMessages } from './explainOversizedMessages.js';
 import { CloseCode, closeReason } from './rooms/closeCodes.js';
 import type { WebSocketLike } from './rooms/Peer.js';
 import { PeerConnection, type ConnectionLimits } from './rooms/PeerConnection.js';
@@ -92,6 +93,7 @@ export function createApp(options: AppOptions) {
   const nodeWebSocket = createNodeWebSocket({ app });
   // ws checks this on every upgrade; larger frames close the socket with 1009.
   nodeWebSocket.wss.options.maxPayload = limits.maxMessageBytes;
+  explainOversizedMessages(nodeWebSocket.wss, limits.maxMessageBytes);
   const policy: AccessPolicy = {
     authSecret: access.authSecret,
     // The public URL is the server's own origin too (behind a proxy the Host header may differ).

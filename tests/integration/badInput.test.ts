@@ -117,16 +117,16 @@ describe('malformed messages', () => {
     await bob.textEquals(`${before}y`);
   });
 
-  it('a frame larger than --max-message-bytes is refused with 1009', async () => {
+  it('a frame larger than --max-message-bytes is refused with 1009 and the limit as the reason', async () => {
     const small = await TestServer.start({ args: ['--max-message-bytes', '4096'] });
     try {
-      const closed = await new Promise<{ code: number }>((resolve, reject) => {
+      const closed = await new Promise<{ code: number; reason: string }>((resolve, reject) => {
         const socket = new WebSocket(`ws://127.0.0.1:${small.port}/ws/big`);
         socket.on('open', () => socket.send(new Uint8Array(10_000)));
-        socket.on('close', (code) => resolve({ code }));
+        socket.on('close', (code, reason) => resolve({ code, reason: reason.toString() }));
         socket.on('error', reject);
       });
-      expect(closed.code).toBe(1009);
+      expect(closed).toEqual({ code: 1009, reason: 'message larger than 4096 bytes (--max-message-bytes)' });
     } finally {
       await small.dispose();
     }
