@@ -14,6 +14,7 @@ import type { WSContext } from 'hono/ws';
 import type { Logger } from 'pino';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import { z } from 'zod';
+import { ACCESS_TOKEN_QUERY_PARAMETER } from '../common/accessToken.js';
 import { checkDocumentName } from '../common/documentName.js';
 import { SAVED_STATE_QUERY_PARAMETER } from '../common/savedState.js';
 import type { DocumentStore } from '../storage/DocumentStore.js';
@@ -73,7 +74,7 @@ const MAX_API_BODY_BYTES = 64 * 1024;
 /** Query parameters of a WebSocket upgrade. */
 const connectionQuerySchema = z.object({
   [SAVED_STATE_QUERY_PARAMETER]: z.enum(['0', '1']).optional(),
-  token: z.string().max(8192).optional(),
+  [ACCESS_TOKEN_QUERY_PARAMETER]: z.string().max(8192).optional(),
 });
 
 /** Body of `POST /api/tokens`. */
@@ -131,7 +132,7 @@ export function createApp(options: AppOptions) {
       return next();
     }
     const header = c.req.header('authorization');
-    const token = header?.match(/^Bearer\s+(\S+)$/i)?.[1] ?? c.req.query('token');
+    const token = header?.match(/^Bearer\s+(\S+)$/i)?.[1] ?? c.req.query(ACCESS_TOKEN_QUERY_PARAMETER);
     try {
       c.set('grant', await verifyAccessToken(access.authSecret, token));
     } catch (error) {
@@ -217,7 +218,7 @@ export function createApp(options: AppOptions) {
               documentName,
               origin: c.req.header('origin'),
               host: c.req.header('host'),
-              token: query.data.token,
+              token: query.data[ACCESS_TOKEN_QUERY_PARAMETER],
               wantsSavedState: query.data[SAVED_STATE_QUERY_PARAMETER] === '1',
             })
           : { admitted: false, code: CloseCode.badRequest, reason: `bad query: ${z.prettifyError(query.error)}` },

@@ -1,3 +1,5 @@
+import { coversDocument } from '../../common/accessToken.js';
+
 /** What an access token lets its bearer do, once verified. */
 export interface AccessGrant {
   /** Exact document names, or prefixes ending in `*` (`"team-*"`; `"*"` is every document). */
@@ -18,5 +20,5 @@ export interface PeerIdentity {
 
 /** Whether the grant covers a document (an exact name, or a prefix pattern ending in `*`). */
 export function grantCovers(grant: Pick<AccessGrant, 'documents'>, documentName: string): boolean {
-  return grant.documents.some((pattern) => (pattern.endsWith('*') ? documentName.startsWith(pattern.slice(0, -1)) : documentName === pattern));
+  return coversDocument(grant.documents, documentName);
 }

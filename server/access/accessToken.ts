@@ -1,5 +1,6 @@
 import { decodeJwt, errors, jwtVerify, SignJWT } from 'jose';
 import { z } from 'zod';
+import { DEFAULT_IDENTITY_COLOR } from '../../common/accessToken.js';
 import { DOCUMENT_NAME_PATTERN } from '../../common/documentName.js';
 import type { AccessGrant } from './AccessGrant.js';
 
@@ -19,8 +20,8 @@ export const documentPatternSchema = z
     message: 'expected a document name, or a prefix of one ending in * (like team-*), or * for every document',
   });
 
-/** A CSS colour people can see: `#rgb` or `#rrggbb`. */
-export const colorSchema = z.string().regex(/^#(?:[0-9a-fA-F]{3}){1,2}$/, 'expected a colour like #3b82f6');
+/** A colour as `#rrggbb`: the one format the caret extension accepts. */
+export const colorSchema = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'expected a colour like #3b82f6');
 
 /** What a token grants, before signing; the schema shared by the CLI and the admin endpoint. */
 export const grantRequestSchema = z.object({
@@ -90,7 +91,7 @@ export async function verifyAccessToken(secret: string, token: string | undefine
   return {
     documents,
     access,
-    identity: name ? { name, color: color ?? '#64748b' } : null,
+    identity: name ? { name, color: color ?? DEFAULT_IDENTITY_COLOR } : null,
     expiresAt: new Date(exp * 1000),
   };
 }

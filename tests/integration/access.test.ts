@@ -1,9 +1,9 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { SignJWT } from 'jose';
 import WebSocket from 'ws';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { mintAccessToken, type GrantRequest } from '../../server/access/accessToken.js';
+import { signTestToken } from '../support/signTestToken.js';
 import { TestResources } from '../support/TestResources.js';
 import { REPO_ROOT, type TestServer } from '../support/TestServer.js';
 import { waitFor } from '../support/waitFor.js';
@@ -30,11 +30,7 @@ function connect(documentName: string, accessToken?: string): YjsClient {
 
 describe('WebSocket access with authentication on', () => {
   it('refuses a missing, forged or expired token with 4401, and the client stops retrying', async () => {
-    const expired = await new SignJWT({ documents: ['notes'], access: 'write' })
-      .setProtectedHeader({ alg: 'HS256' })
-      .setIssuer('tandem')
-      .setExpirationTime(Math.floor(Date.now() / 1000) - 5)
-      .sign(new TextEncoder().encode(AUTH_SECRET));
+    const expired = await signTestToken(AUTH_SECRET, { documents: ['notes'], expiresInSeconds: -5 });
     const forged = (await mintAccessToken('a-different-secret-of-enough-length-0123', { documents: ['notes'], access: 'write' }, '1h')).token;
     const cases: [string | undefined, RegExp][] = [
       [undefined, /access token is required/],
@@ -128,7 +124,7 @@ describe('HTTP API with authentication on', () => {
     expect(await missing.json()).toEqual({ error: { code: 'unauthorized', message: 'an access token is required' } });
 
     const expired = await fetch(`${server.httpUrl}/api/documents`, {
-      headers: { Authorization: `Bearer ${await new SignJWT({ documents: ['*'], access: 'read' }).setProtectedHeader({ alg: 'HS256' }).setIssuer('tandem').setExpirationTime(1).sign(new TextEncoder().encode(AUTH_SECRET))}` },
+      headers: { Authorization: `Bearer ${await signTestToken(AUTH_SECRET, { documents: ['*'], access: 'read', expiresInSeconds: -5 })}` },
     });
     expect(expired.status).toBe(401);
     expect(((await expired.json()) as { error: { code: string } }).error.code).toBe('token-expired');

@@ -106,9 +106,8 @@ export class TestServer {
       { cwd: REPO_ROOT, env: { ...process.env, LOG_LEVEL: 'debug', ...this.#options.env }, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     // If the test run itself dies, the server must not outlive it.
-    const killOnExit = () => child.kill('SIGKILL');
-    process.on('exit', killOnExit);
-    child.once('exit', () => process.off('exit', killOnExit));
+    runningChildren.add(child);
+    child.once('exit', () => runningChildren.delete(child));
     this.#child = child;
     try {
       this.port = await readListeningPort(child, this.logs, STARTUP_TIMEOUT_MS);
@@ -120,6 +119,12 @@ export class TestServer {
     }
   }
 }
+
+/** Every server process this test process started and that still runs: killed if the test process exits first. */
+const runningChildren = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const child of runningChildren) child.kill('SIGKILL');
+});
 
 /** How long a server may take to start (it waits up to 1.5 s for a crashed predecessor's lock). */
 const STARTUP_TIMEOUT_MS = 15_000;

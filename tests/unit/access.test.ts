@@ -136,11 +136,11 @@ describe('tandem token (command line)', () => {
 
   it('reads documents, prefixes, access, name, colour, expiry and the base URL', () => {
     expect(
-      parseTokenCommand(env, ['--document', 'notes', '--prefix', 'team-', '--read-only', '--name', 'Alice', '--color', '#abc', '--expires', '12h', '--url', 'https://docs.example/']),
+      parseTokenCommand(env, ['--document', 'notes', '--prefix', 'team-', '--read-only', '--name', 'Alice', '--color', '#aabbcc', '--expires', '12h', '--url', 'https://docs.example/']),
     ).toEqual({
       kind: 'mint',
       secret: SECRET,
-      grant: { documents: ['notes', 'team-*'], access: 'read', name: 'Alice', color: '#abc' },
+      grant: { documents: ['notes', 'team-*'], access: 'read', name: 'Alice', color: '#aabbcc' },
       expiresIn: '12h',
       baseUrl: 'https://docs.example',
       json: false,

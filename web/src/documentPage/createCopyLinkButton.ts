@@ -10,12 +10,16 @@ export interface CopyLinkButton {
   destroy(): void;
 }
 
-/** Copies the document's address so it can be shared; anyone with the link can edit. */
-export function createCopyLinkButton(url: string): CopyLinkButton {
+/**
+ * Copies the document's address so it can be shared. Pass the page's own
+ * address: on a server that requires access links it carries the token, so
+ * whoever gets the link has the same access (`title` says which).
+ */
+export function createCopyLinkButton(url: string, title = 'Copy a link to this document'): CopyLinkButton {
   const label = h('span', { class: 'button__label' }, 'Copy link');
   const element = h(
     'button',
-    { type: 'button', class: 'button button--ghost copy-link', title: 'Copy a link to this document', 'data-testid': 'copy-link' },
+    { type: 'button', class: 'button button--ghost copy-link', title, 'data-testid': 'copy-link' },
     icon('link'),
     label,
   );

@@ -1,14 +1,22 @@
-import { h } from '../dom/h.js';
-import { icon } from '../dom/icon.js';
+import { createMessageCard } from '../dom/createMessageCard.js';
+
+export interface DocumentErrorOptions {
+  /** Where "All documents" leads; keeps the visitor's access link. Default `/`. */
+  homeHref?: string;
+  /** `access` for a link that does not (or no longer) open this document. Default `error`. */
+  tone?: 'error' | 'access';
+  /** Why, as `data-reason` (e.g. `token-expired`). */
+  reason?: string;
+}
 
 /** The inline error shown instead of the editor (`data-testid="document-error"`). */
-export function createDocumentError(title: string, detail: string): HTMLElement {
-  return h(
-    'section',
-    { class: 'message-card message-card--error', role: 'alert', 'data-testid': 'document-error' },
-    h('span', { class: 'message-card__icon' }, icon('warning')),
-    h('h2', { class: 'message-card__title' }, title),
-    h('p', { class: 'message-card__detail', 'data-testid': 'document-error-reason' }, detail),
-    h('a', { class: 'button button--primary', href: '/' }, icon('arrowLeft'), 'All documents'),
-  );
+export function createDocumentError(title: string, detail: string, options: DocumentErrorOptions = {}): HTMLElement {
+  return createMessageCard({
+    title,
+    detail,
+    tone: options.tone ?? 'error',
+    testId: 'document-error',
+    ...(options.reason ? { reason: options.reason } : {}),
+    action: { href: options.homeHref ?? '/', label: 'All documents', icon: 'arrowLeft' },
+  });
 }

@@ -21,9 +21,10 @@ export interface PresenceList {
 /**
  * Everyone in the document: `data-testid="presence-list"`, one
  * `data-testid="presence-user"` item per person with an avatar and the name.
- * Your own entry is marked "(you)" and is the button that opens the "you" menu.
+ * Your own entry is marked "(you)" and is the button that opens the "you" menu;
+ * `selfTitle` is its tooltip (e.g. when an access link sets your name).
  */
-export function createPresenceList(onOpenMenu: (trigger: HTMLElement) => void): PresenceList {
+export function createPresenceList(onOpenMenu: (trigger: HTMLElement) => void, selfTitle = 'Change your name and colour'): PresenceList {
   const element = h('ul', { class: 'presence', 'data-testid': 'presence-list', 'aria-label': 'People in this document' });
   const items = new Map<number, { item: HTMLLIElement; key: string }>();
   const more = {
@@ -61,7 +62,7 @@ export function createPresenceList(onOpenMenu: (trigger: HTMLElement) => void): 
             'data-testid': 'user-menu-button',
             'aria-haspopup': 'dialog',
             'aria-expanded': String(menuOpen),
-            title: 'Change your name and colour',
+            title: selfTitle,
           },
           createAvatar(user, 'small'),
           name,

@@ -11,6 +11,12 @@ export interface UserMenuOptions {
   onClose: (restoreFocus: boolean) => void;
   /** Shown at the bottom, e.g. whether the choice is remembered in this browser. */
   note: string;
+  /**
+   * The visitor's access link sets their name and colour: both are shown, not
+   * editable (the server shows the link's identity to everyone, whatever this
+   * browser says). Default `false`.
+   */
+  fromAccessLink?: boolean;
 }
 
 export interface UserMenu {
@@ -25,11 +31,13 @@ export interface UserMenu {
 /**
  * The "you" popover: edit your display name (`data-testid="user-name-input"`)
  * and pick a colour (`data-testid="user-color-option"` radios). Changes apply
- * as you type, so the others see your caret update live.
+ * as you type, so the others see your caret update live. What an access link
+ * sets is explained instead (`data-testid="user-identity-note"`).
  */
 export function createUserMenu(options: UserMenuOptions): UserMenu {
   let user = options.user;
   let isOpen = false;
+  const fixed = options.fromAccessLink ?? false;
 
   const preview = h('span', { class: 'user-menu__preview' });
   const nameInput = h('input', {
@@ -66,10 +74,11 @@ export function createUserMenu(options: UserMenuOptions): UserMenu {
     'div',
     { class: 'user-menu', role: 'dialog', 'aria-label': 'Your name and colour', 'data-testid': 'user-menu', hidden: true },
     h('div', { class: 'user-menu__header' }, preview, h('p', { class: 'user-menu__hint' }, 'This is how others see you in this document.')),
-    h('label', { class: 'field-label', for: 'user-name-input' }, 'Your name'),
-    nameInput,
-    nameError,
-    h('fieldset', { class: 'user-menu__colors' }, h('legend', { class: 'field-label' }, 'Colour'), swatches),
+    fixed && h('p', { class: 'user-menu__fixed', 'data-testid': 'user-identity-note' }, 'Your name and colour come from your access link.'),
+    !fixed && h('label', { class: 'field-label', for: 'user-name-input' }, 'Your name'),
+    !fixed && nameInput,
+    !fixed && nameError,
+    !fixed && h('fieldset', { class: 'user-menu__colors' }, h('legend', { class: 'field-label' }, 'Colour'), swatches),
     h('div', { class: 'user-menu__footer' }, h('p', { class: 'user-menu__note' }, options.note), done),
   );
 
@@ -117,8 +126,12 @@ export function createUserMenu(options: UserMenuOptions): UserMenu {
     renderPreview();
     element.hidden = false;
     document.addEventListener('pointerdown', onPointerDown);
-    nameInput.focus();
-    nameInput.select();
+    if (fixed) {
+      done.focus();
+    } else {
+      nameInput.focus();
+      nameInput.select();
+    }
   }
 
   function close(restoreFocus: boolean): void {

@@ -7,6 +7,7 @@ import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { checkDocumentName } from '../../../common/documentName.js';
 import { SAVED_STATE_QUERY_PARAMETER } from '../../../common/savedState.js';
+import { ACCESS_TOKEN_QUERY_PARAMETER } from '../../../common/accessToken.js';
 import { persistLocally, type LocalCopy } from './persistLocally.js';
 import type { CollabUser } from './CollabUser.js';
 import { readCollabUser } from './readCollabUser.js';
@@ -26,6 +27,17 @@ export interface CollabEditorOptions {
   documentName: string;
   /** Who you are to the others: the name and colour on your caret and avatar. */
   user: CollabUser;
+  /**
+   * Access token for a server that requires one (`AUTH_SECRET`), sent as the `token` query
+   * parameter of the WebSocket. Default: none. A server that refuses it closes with 4401/4403 (see `onClose`).
+   */
+  token?: string;
+  /**
+   * Whether you can change the document. Default `true`. With `false` (a read-only access link) the
+   * editor shows every change live and your caret to the others, but typing, pasting and formatting
+   * do nothing; the server drops a read-only peer's changes anyway.
+   */
+  editable?: boolean;
   /** Connection status: called once right away, then on every change. */
   onStatus?: (status: ConnectionStatus) => void;
   /** Save status ("Saved" only once the server has every change on disk): called once right away, then on every change. */
@@ -69,11 +81,19 @@ export interface CollabEditor {
   setUser(user: CollabUser): void;
   /** Closes the connection (telling the others you left) and releases the editor, listeners and document. Safe to call twice. */
   destroy(): void;
+  /**
+   * `destroy()`, and deletes this browser's copy of the document, with any change the server
+   * does not have. For a change the server refused for good (4413, the document reached its size
+   * limit): kept, it would be offered again, and refused again, on every visit. Does nothing after `destroy()`.
+   */
+  discardLocalChanges(): Promise<void>;
 }
 
 /**
  * Mounts a TipTap editor bound to one shared document on a Tandem server,
- * with remote carets, presence and connection status.
+ * with remote carets, presence and connection status. With `editable: false`
+ * it is a live, read-only view: remote changes and carets still appear, and
+ * your own caret is still shown to the others.
  *
  * @example
  * const collab = createCollabEditor({
@@ -83,6 +103,8 @@ export interface CollabEditor {
  *   user: { name: 'Ada', color: '#1565c0' },
  *   onStatus: (status) => console.log(status),
  * });
+ * // A read-only viewer on a server that requires access tokens:
+ * createCollabEditor({ element, serverUrl, documentName: 'meeting-notes', user, token: 'eyJ…', editable: false });
  * collab.editor.chain().focus().toggleBold().run();
  * collab.destroy();
  */
@@ -101,8 +123,11 @@ export function createCollabEditor(options: CollabEditorOptions): CollabEditor {
   const awareness = new Awareness(ydoc);
   const provider = new WebsocketProvider(options.serverUrl, options.documentName, ydoc, {
     awareness,
-    // Ask the server to say which changes are on its disk (a Tandem extension stock servers ignore).
-    params: { [SAVED_STATE_QUERY_PARAMETER]: '1' },
+    params: {
+      // Ask the server to say which changes are on its disk (a Tandem extension stock servers ignore).
+      [SAVED_STATE_QUERY_PARAMETER]: '1',
+      ...(options.token ? { [ACCESS_TOKEN_QUERY_PARAMETER]: options.token } : {}),
+    },
   });
   let saveWatcher: { refresh(): void } | null = null;
   const statusWatcher = watchConnectionStatus(provider, {
@@ -158,8 +183,10 @@ export function createCollabEditor(options: CollabEditorOptions): CollabEditor {
     options.onPresence?.(users);
   }
 
+  const editable = options.editable ?? true;
   const editor = new Editor({
     element: options.element,
+    editable,
     extensions: [
       // Collaboration brings its own undo/redo, bound to Yjs: undo only reverts your own changes.
       StarterKit.configure({ undoRedo: false, heading: { levels: [1, 2, 3] } }),
@@ -180,7 +207,11 @@ export function createCollabEditor(options: CollabEditorOptions): CollabEditor {
       options.onContentError?.(error);
     },
     editorProps: {
-      attributes: { 'aria-label': `Document ${options.documentName}`, spellcheck: 'true' },
+      attributes: editable
+        ? { 'aria-label': `Document ${options.documentName}`, spellcheck: 'true' }
+        : // Focusable although not editable: your caret (shown to the others) follows where you click, and
+          // keyboard users can reach and select the text. aria-readonly says why typing does nothing.
+          { 'aria-label': `Document ${options.documentName} (read only)`, 'aria-readonly': 'true', tabindex: '0' },
     },
   });
 
@@ -188,6 +219,21 @@ export function createCollabEditor(options: CollabEditorOptions): CollabEditor {
   emitPresence();
 
   let destroyed = false;
+  /** Releases the editor, listeners, connection and document; `closeLocalCopy` decides what happens to the local copy. */
+  const release = (closeLocalCopy: (copy: LocalCopy) => void): void => {
+    destroyed = true;
+    awareness.off('change', onAwarenessChange);
+    statusWatcher.destroy();
+    saveStatusWatcher.destroy();
+    ydoc.off('update', protection.refresh);
+    if (localCopy) closeLocalCopy(localCopy);
+    editor.destroy();
+    // Disconnecting tells the others we left before the socket closes.
+    provider.destroy();
+    awareness.destroy();
+    ydoc.destroy();
+  };
+
   return {
     editor,
     provider,
@@ -206,18 +252,19 @@ export function createCollabEditor(options: CollabEditorOptions): CollabEditor {
     },
     destroy() {
       if (destroyed) return;
-      destroyed = true;
-      awareness.off('change', onAwarenessChange);
-      statusWatcher.destroy();
-      saveStatusWatcher.destroy();
-      ydoc.off('update', protection.refresh);
       // Its last writes finish on their own; a failure only means the local copy is older.
-      localCopy?.destroy().catch((error: unknown) => console.warn('Tandem: closing the local copy failed', error));
-      editor.destroy();
-      // Disconnecting tells the others we left before the socket closes.
-      provider.destroy();
-      awareness.destroy();
-      ydoc.destroy();
+      release((copy) => {
+        copy.destroy().catch((error: unknown) => console.warn('Tandem: closing the local copy failed', error));
+      });
+    },
+    async discardLocalChanges() {
+      let discarded: Promise<void> = Promise.resolve();
+      if (!destroyed) {
+        release((copy) => {
+          discarded = copy.discard();
+        });
+      }
+      await discarded;
     },
   };
 }

@@ -1,3 +1,4 @@
+import { deleteDB } from 'lib0/indexeddb';
 import { IndexeddbPersistence } from 'y-indexeddb';
 import type * as Y from 'yjs';
 
@@ -5,6 +6,8 @@ export interface LocalCopy {
   /** True while a change is not yet committed to IndexedDB. */
   readonly pending: boolean;
   destroy(): Promise<void>;
+  /** Stops keeping the document and deletes what this browser kept of it. */
+  discard(): Promise<void>;
 }
 
 /**
@@ -57,6 +60,11 @@ export function persistLocally(doc: Y.Doc, databaseName: string, onPendingChange
     async destroy() {
       doc.off('update', onUpdate);
       await persistence.destroy();
+    },
+    async discard() {
+      doc.off('update', onUpdate);
+      await persistence.destroy();
+      await deleteDB(databaseName);
     },
   };
 }

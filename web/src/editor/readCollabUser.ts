@@ -1,7 +1,7 @@
 import { USER_NAME_MAX_LENGTH, type CollabUser } from './CollabUser.js';
-import { isHexColor } from './isHexColor.js';
+import { normalizeHexColor } from './normalizeHexColor.js';
 
-/** Shown for a peer whose colour is missing or not `#rrggbb`. */
+/** Shown for a peer whose colour is missing or not `#rrggbb` (or `#rgb`, which is expanded). */
 const FALLBACK_COLOR = '#6b7280';
 
 /**
@@ -18,5 +18,5 @@ export function readCollabUser(value: unknown): CollabUser | null {
   if (typeof name !== 'string') return null;
   const trimmed = name.trim().slice(0, USER_NAME_MAX_LENGTH);
   if (trimmed.length === 0) return null;
-  return { name: trimmed, color: isHexColor(color) ? color : FALLBACK_COLOR };
+  return { name: trimmed, color: normalizeHexColor(color) ?? FALLBACK_COLOR };
 }

@@ -1,12 +1,12 @@
 import type { DecorationAttrs } from '@tiptap/pm/view';
 import { CARET_CLASSES } from './caretClasses.js';
-import { isHexColor } from './isHexColor.js';
+import { normalizeHexColor } from './normalizeHexColor.js';
 
 /** Decoration attributes for a peer's selected text: a translucent wash of their colour (see `carets.css`). */
 export function renderSelection(awarenessUser: Record<string, unknown>): DecorationAttrs {
-  const color = awarenessUser['color'];
+  const color = normalizeHexColor(awarenessUser['color']);
   return {
     class: CARET_CLASSES.selection,
-    ...(isHexColor(color) ? { style: `--caret-color: ${color}` } : {}),
+    ...(color ? { style: `--caret-color: ${color}` } : {}),
   };
 }

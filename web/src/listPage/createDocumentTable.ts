@@ -23,9 +23,10 @@ const fullDate = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeS
 /**
  * The document list (`data-testid="document-list"`): one
  * `data-testid="document-item"` row per document with its link, last
- * change, size and the number of people in it now.
+ * change, size and the number of people in it now. `documentHref` makes
+ * each link (default `/d/<name>`; with an access link, one that keeps it).
  */
-export function createDocumentTable(): DocumentTable {
+export function createDocumentTable(documentHref: (documentName: string) => string = (name) => `/d/${encodeURIComponent(name)}`): DocumentTable {
   const body = h('tbody');
   const element = h(
     'table',
@@ -50,7 +51,7 @@ export function createDocumentTable(): DocumentTable {
   function createRow(name: string): Row {
     const link = h(
       'a',
-      { class: 'doc-table__link', href: `/d/${encodeURIComponent(name)}`, 'data-testid': 'document-link' },
+      { class: 'doc-table__link', href: documentHref(name), 'data-testid': 'document-link' },
       h('span', { class: 'doc-table__icon' }, icon('file')),
       h('span', { class: 'doc-table__title' }, name),
     );

@@ -9,6 +9,14 @@ export interface NewDocumentFormOptions {
   onCreate: (documentName: string) => void;
   /** Whether a document of this name exists already (the form then says it will open it). */
   exists: (documentName: string) => boolean;
+  /**
+   * The names the visitor's access link covers: `covers` decides, `description` says which in
+   * words (see `describeCoverage`) for the hint and for the error on any other name.
+   * Default: every valid name.
+   */
+  coverage?: { covers: (documentName: string) => boolean; description: string };
+  /** Suggests a name for the shuffle button. Default `randomDocumentName`; `null` hides the button. */
+  suggest?: (() => string) | null;
 }
 
 export interface NewDocumentForm {
@@ -18,10 +26,12 @@ export interface NewDocumentForm {
 }
 
 /**
- * "New document": a name field checked live with `checkDocumentName`, a
- * button that suggests a name, and a submit button that opens `/d/<name>`.
+ * "New document": a name field checked live with `checkDocumentName` (and
+ * what the access link covers), a button that suggests a name, and a submit
+ * button that opens `/d/<name>`.
  */
 export function createNewDocumentForm(options: NewDocumentFormOptions): NewDocumentForm {
+  const suggestName = options.suggest === undefined ? () => randomDocumentName() : options.suggest;
   const input = h('input', {
     id: 'new-document-name',
     class: 'text-input',
@@ -38,7 +48,7 @@ export function createNewDocumentForm(options: NewDocumentFormOptions): NewDocum
   });
   const suggest = h(
     'button',
-    { type: 'button', class: 'icon-button input-group__button', 'aria-label': 'Suggest a name', title: 'Suggest a name', 'data-testid': 'suggest-document-name' },
+    { type: 'button', class: 'icon-button input-group__button', 'aria-label': 'Suggest a name', title: 'Suggest a name', 'data-testid': 'suggest-document-name', hidden: !suggestName },
     icon('shuffle'),
   );
   const submitLabel = h('span', {}, 'Create');
@@ -56,30 +66,43 @@ export function createNewDocumentForm(options: NewDocumentFormOptions): NewDocum
     error,
   );
 
+  /** Why `name` cannot be opened, or `null` when it can. */
+  function problem(name: string): string | null {
+    const check = checkDocumentName(name);
+    if (!check.ok) return asSentence(check.reason);
+    const { coverage } = options;
+    if (coverage && !coverage.covers(name)) return `Your access link does not cover this name. It covers ${coverage.description}.`;
+    return null;
+  }
+
   function refresh(): void {
     const name = input.value;
-    const check = checkDocumentName(name);
-    const exists = check.ok && options.exists(name);
-    const showError = !check.ok && name.length > 0;
-    submit.disabled = !check.ok;
+    const why = problem(name);
+    const exists = why === null && options.exists(name);
+    const showError = why !== null && name.length > 0;
+    submit.disabled = why !== null;
     submitLabel.textContent = exists ? 'Open' : 'Create';
     input.setAttribute('aria-invalid', String(showError));
     error.hidden = !showError;
-    error.textContent = check.ok ? '' : asSentence(check.reason);
+    error.textContent = why ?? '';
     hint.hidden = showError;
-    hint.textContent = exists ? `“${name}” already exists; this opens it.` : `Use ${DOCUMENT_NAME_RULE}.`;
+    hint.textContent =
+      exists ? `“${name}” already exists; this opens it.`
+      : options.coverage ? `Use ${DOCUMENT_NAME_RULE}. Your access link covers ${options.coverage.description}.`
+      : `Use ${DOCUMENT_NAME_RULE}.`;
   }
 
   input.addEventListener('input', refresh);
   suggest.addEventListener('click', () => {
-    input.value = randomDocumentName();
+    if (!suggestName) return;
+    input.value = suggestName();
     refresh();
     input.focus();
   });
   element.addEventListener('submit', (event) => {
     event.preventDefault();
     const name = input.value;
-    if (checkDocumentName(name).ok) options.onCreate(name);
+    if (problem(name) === null) options.onCreate(name);
     else refresh();
   });
   refresh();

@@ -3,6 +3,8 @@ import { fetchDocuments, type DocumentSummary } from './fetchDocuments.js';
 export interface PollDocumentsOptions {
   /** Time between refreshes while the page is visible. */
   intervalMs: number;
+  /** Access token for a server that requires one. */
+  token?: string;
   onDocuments: (documents: DocumentSummary[]) => void;
   onError: (error: Error) => void;
 }
@@ -32,7 +34,7 @@ export function pollDocuments(options: PollDocumentsOptions): DocumentPoller {
     if (running) return;
     const controller = new AbortController();
     running = controller;
-    void fetchDocuments(controller.signal)
+    void fetchDocuments({ signal: controller.signal, ...(options.token ? { token: options.token } : {}) })
       .then(options.onDocuments, (error: unknown) => {
         if (controller.signal.aborted) return;
         options.onError(error instanceof Error ? error : new Error(String(error)));

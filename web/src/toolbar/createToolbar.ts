@@ -42,6 +42,8 @@ export function createToolbar(editor: Editor, label = 'Formatting'): Toolbar {
       // Keep the editor's selection: a mousedown on the button would blur it first.
       button.addEventListener('mousedown', (event) => event.preventDefault());
       button.addEventListener('click', () => {
+        // Commands change the document even when the editor is not editable (read-only, or after a content error).
+        if (!editor.isEditable) return;
         action.run(editor);
       });
       buttons.push({ action, button });
