@@ -11,8 +11,15 @@
  */
 export const ACCESS_TOKEN_QUERY_PARAMETER = 'token';
 
-/** The caret colour of a token that names a person but sets no colour. */
+/** The caret colour of a token that sets no colour. */
 export const DEFAULT_IDENTITY_COLOR = '#64748b';
+
+/**
+ * The name the server shows for a token that names nobody. With
+ * authentication on, every name the others see comes from a token, so a
+ * nameless token cannot borrow someone else's.
+ */
+export const GUEST_NAME = 'Guest';
 
 /**
  * Whether a token's `documents` list covers a document: each entry is an

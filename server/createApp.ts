@@ -12,6 +12,7 @@ import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
 import type { WSContext } from 'hono/ws';
 import type { Logger } from 'pino';
+import type { WebSocket } from 'ws';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import { z } from 'zod';
 import { ACCESS_TOKEN_QUERY_PARAMETER } from '../common/accessToken.js';
@@ -20,6 +21,7 @@ import { SAVED_STATE_QUERY_PARAMETER } from '../common/savedState.js';
 import type { DocumentStore } from '../storage/DocumentStore.js';
 import { grantCovers, type AccessGrant } from './access/AccessGrant.js';
 import { AccessTokenError, DEFAULT_TOKEN_LIFETIME, grantRequestSchema, MAX_TOKEN_LIFETIME_SECONDS, mintAccessToken, verifyAccessToken } from './access/accessToken.js';
+import { checkHost } from './access/checkHost.js';
 import { shareLinkFor } from './access/shareLinkFor.js';
 import { admitPeer, type AccessPolicy, type Admission } from './access/admitPeer.js';
 import { explainOversizedMessages } from './explainOversizedMessages.js';
@@ -39,7 +41,7 @@ export interface AppOptions {
 }
 
 /** Who may connect and how share links are written. */
-export interface AppAccess extends AccessPolicy {
+export interface AppAccess extends Omit<AccessPolicy, 'publicHost'> {
   /** Bearer key for `POST /api/tokens`; the endpoint answers 404 without one. */
   adminKey: string | null;
   /** Base URL for share links; without it, the URL the request came in on. */
@@ -99,10 +101,13 @@ export function createApp(options: AppOptions) {
     authSecret: access.authSecret,
     // The public URL is the server's own origin too (behind a proxy the Host header may differ).
     allowedOrigins: access.publicUrl ? [...access.allowedOrigins, new URL(access.publicUrl).origin] : access.allowedOrigins,
+    publicHost: access.publicUrl ? new URL(access.publicUrl).hostname : null,
   };
   const connectionsPerAddress =
     limits.connectionsPerMinutePerIp > 0 ? new RateLimiterMemory({ points: limits.connectionsPerMinutePerIp, duration: 60 }) : null;
   const connectionsPerDocument = new Map<string, number>();
+  // A peer may have two whole documents on their way to it (a join, then a resync); more means it stopped reading.
+  const maxBufferedBytes = 2 * limits.maxMessageBytes;
   let openConnections = 0;
   let connectionCount = 0;
 
@@ -128,6 +133,9 @@ export function createApp(options: AppOptions) {
   /** With authentication on, API calls need a token (`Authorization: Bearer …` or `?token=`); it is kept for the handler. */
   const requireAccess: MiddlewareHandler<AppEnv> = async (c, next) => {
     if (access.authSecret === null) {
+      if (!checkHost(c.req.header('host'), policy.publicHost)) {
+        return c.json<ErrorBody>({ error: { code: 'unknown-host', message: `this server does not answer to ${c.req.header('host') ?? 'a missing Host'}; set PUBLIC_URL to its name` } }, 403);
+      }
       c.set('grant', null);
       return next();
     }
@@ -182,7 +190,14 @@ export function createApp(options: AppOptions) {
       const { expiresIn, ...grant } = c.req.valid('json');
       // Checked by the middleware above; repeated for the type checker.
       if (access.authSecret === null) throw new Error('no auth secret');
-      const { token, expiresAt } = await mintAccessToken(access.authSecret, grant, expiresIn);
+      let minted;
+      try {
+        minted = await mintAccessToken(access.authSecret, grant, expiresIn);
+      } catch (error) {
+        if (!(error instanceof RangeError)) throw error;
+        return c.json<ErrorBody>({ error: { code: 'invalid-body', message: error.message, issues: [{ path: ['expiresIn'], message: error.message }] } }, 400);
+      }
+      const { token, expiresAt } = minted;
       const baseUrl = access.publicUrl ?? new URL(c.req.url).origin;
       return c.json({ token, expiresAt: expiresAt.toISOString(), ...grant, link: shareLinkFor(baseUrl, grant.documents, token) }, 201);
     },
@@ -245,11 +260,12 @@ export function createApp(options: AppOptions) {
           connection = new PeerConnection({
             id,
             documentName,
-            socket: toWebSocketLike(ws),
+            socket: toWebSocketLike(ws, maxBufferedBytes, () => logger.warn({ peer: id, documentName, maxBufferedBytes }, 'dropping a peer that does not read what it is sent')),
             registry,
             logger,
             limits: { ...limits, maxPendingBytes: limits.maxMessageBytes },
             peer: admission.peer,
+            expiresAt: admission.expiresAt,
           });
           void connection.start();
         },
@@ -334,7 +350,6 @@ export function createApp(options: AppOptions) {
   return { app, injectWebSocket: nodeWebSocket.injectWebSocket, wss: nodeWebSocket.wss };
 }
 
-/** Adapts Hono's WebSocket context to what rooms need; sending to a closing socket is a no-op. */
 /**
  * The policy for the app's pages. Inline style attributes are allowed because
  * ProseMirror and the caret decorations set them; scripts come only from the
@@ -371,11 +386,23 @@ function timingSafeEqual(given: string, expected: string): boolean {
   return cryptoTimingSafeEqual(a, b);
 }
 
-function toWebSocketLike(ws: WSContext): WebSocketLike {
+/**
+ * Adapts Hono's WebSocket context to what rooms need; sending to a closing socket is a no-op.
+ * A socket whose unsent data would pass `maxBufferedBytes` is cut at once (the client reconnects
+ * and resyncs), so a client that stops reading cannot make the server hold copies of the document.
+ */
+function toWebSocketLike(ws: WSContext, maxBufferedBytes: number, onOverflow: () => void): WebSocketLike {
+  const raw = ws.raw as WebSocket;
   return {
     send: (frame) => {
+      if (ws.readyState !== 1) return;
+      if (raw.bufferedAmount + frame.byteLength > maxBufferedBytes) {
+        onOverflow();
+        raw.terminate();
+        return;
+      }
       // Every frame the server builds is backed by a plain ArrayBuffer.
-      if (ws.readyState === 1) ws.send(frame as Uint8Array<ArrayBuffer>);
+      ws.send(frame as Uint8Array<ArrayBuffer>);
     },
     close: (code, reason) => {
       if (ws.readyState === 0 || ws.readyState === 1) ws.close(code, reason);

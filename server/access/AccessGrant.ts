@@ -6,8 +6,8 @@ export interface AccessGrant {
   documents: string[];
   /** `read`: receives every change, but the server drops whatever document changes it sends. */
   access: 'write' | 'read';
-  /** Who the bearer is to the others: stamped into their presence, whatever their client claims. */
-  identity: PeerIdentity | null;
+  /** Who the bearer is to the others (`Guest` when the token names nobody): stamped into their presence, whatever their client claims. */
+  identity: PeerIdentity;
   /** When the token stops working. */
   expiresAt: Date;
 }

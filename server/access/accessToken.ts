@@ -1,6 +1,6 @@
 import { decodeJwt, errors, jwtVerify, SignJWT } from 'jose';
 import { z } from 'zod';
-import { DEFAULT_IDENTITY_COLOR } from '../../common/accessToken.js';
+import { DEFAULT_IDENTITY_COLOR, GUEST_NAME } from '../../common/accessToken.js';
 import { DOCUMENT_NAME_PATTERN } from '../../common/documentName.js';
 import type { AccessGrant } from './AccessGrant.js';
 
@@ -91,7 +91,7 @@ export async function verifyAccessToken(secret: string, token: string | undefine
   return {
     documents,
     access,
-    identity: name ? { name, color: color ?? DEFAULT_IDENTITY_COLOR } : null,
+    identity: { name: name ?? GUEST_NAME, color: color ?? DEFAULT_IDENTITY_COLOR },
     expiresAt: new Date(exp * 1000),
   };
 }

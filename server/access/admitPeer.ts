@@ -3,6 +3,7 @@ import { CloseCode } from '../rooms/closeCodes.js';
 import type { PeerOptions } from '../rooms/Peer.js';
 import { grantCovers } from './AccessGrant.js';
 import { AccessTokenError, verifyAccessToken } from './accessToken.js';
+import { checkHost } from './checkHost.js';
 import { checkOrigin } from './checkOrigin.js';
 
 /** Who may connect: the server's access settings. */
@@ -11,6 +12,8 @@ export interface AccessPolicy {
   authSecret: string | null;
   /** Origins allowed besides the server's own (see `checkOrigin`). */
   allowedOrigins: readonly string[];
+  /** The host name of `PUBLIC_URL`: the one name an open server answers to besides IP addresses and localhost (see `checkHost`). */
+  publicHost: string | null;
 }
 
 /** What a WebSocket upgrade asks for, as read from the request. */
@@ -23,12 +26,15 @@ export interface ConnectionRequest {
 }
 
 /** Either the peer's rights, or the close code and reason it is refused with. */
-export type Admission = { admitted: true; peer: PeerOptions } | { admitted: false; code: number; reason: string };
+export type Admission =
+  | { admitted: true; peer: PeerOptions; /** When the token stops working; the connection is closed then (4401). */ expiresAt: Date | null }
+  | { admitted: false; code: number; reason: string };
 
 /**
  * Decides whether a WebSocket may join a document, in the order a client can
- * fix things: the name (4400), the page's origin (4403), the token (4401),
- * then whether the token covers this document (4403).
+ * fix things: the name (4400), the page's origin (4403), then the token
+ * (4401) and whether it covers this document (4403), or, on an open server,
+ * the host name it was reached by (4403, against DNS rebinding).
  */
 export async function admitPeer(policy: AccessPolicy, request: ConnectionRequest): Promise<Admission> {
   const name = checkDocumentName(request.documentName);
@@ -36,7 +42,12 @@ export async function admitPeer(policy: AccessPolicy, request: ConnectionRequest
   if (!checkOrigin(request.origin, request.host, policy.allowedOrigins)) {
     return { admitted: false, code: CloseCode.forbidden, reason: `pages from ${request.origin ?? 'this origin'} may not connect to this server` };
   }
-  if (policy.authSecret === null) return { admitted: true, peer: { wantsSavedState: request.wantsSavedState } };
+  if (policy.authSecret === null) {
+    if (!checkHost(request.host, policy.publicHost)) {
+      return { admitted: false, code: CloseCode.forbidden, reason: `this server does not answer to ${request.host ?? 'a missing Host'}; set PUBLIC_URL to its name` };
+    }
+    return { admitted: true, peer: { wantsSavedState: request.wantsSavedState }, expiresAt: null };
+  }
   let grant;
   try {
     grant = await verifyAccessToken(policy.authSecret, request.token);
@@ -50,5 +61,6 @@ export async function admitPeer(policy: AccessPolicy, request: ConnectionRequest
   return {
     admitted: true,
     peer: { wantsSavedState: request.wantsSavedState, readOnly: grant.access === 'read', identity: grant.identity },
+    expiresAt: grant.expiresAt,
   };
 }

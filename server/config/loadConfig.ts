@@ -128,6 +128,9 @@ const OPTIONS = {
   pingIntervalMs: { flag: 'ping-interval-ms', env: 'PING_INTERVAL_MS', schema: z.coerce.number().int().min(100).max(3_600_000) },
 } satisfies { [K in keyof ServerConfig]: { flag: string; env: string; schema: z.ZodType<NonNullable<ServerConfig[K]>, unknown> } };
 
+/** Options whose empty environment variable is a mistake rather than "use the default". */
+const SECRET_OPTIONS = new Set(['authSecret', 'adminKey']);
+
 /** Flags that may be given without a value. */
 const BOOLEAN_FLAGS = ['trust-proxy'];
 
@@ -214,6 +217,11 @@ export function loadConfig(env: Record<string, string | undefined>, argv: string
   for (const [key, option] of Object.entries(OPTIONS)) {
     const fromFlag = flags[option.flag] === true ? 'true' : flags[option.flag];
     const raw = typeof fromFlag === 'string' ? fromFlag : env[option.env];
+    if (raw === '' && typeof fromFlag !== 'string' && SECRET_OPTIONS.has(key)) {
+      // An unset variable in a compose file must not quietly start an open server.
+      problems.push(`${option.env} is set but empty: give it a value, or unset it to run without it`);
+      continue;
+    }
     if (raw === undefined || (typeof fromFlag !== 'string' && raw === '')) continue;
     const source = typeof fromFlag === 'string' ? `--${option.flag}` : option.env;
     const parsed = (option.schema as z.ZodType).safeParse(raw);

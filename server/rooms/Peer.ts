@@ -22,6 +22,8 @@ export interface PeerOptions {
 export class Peer {
   /** Awareness client ids announced over this connection; removed when it closes so no ghost caret remains. */
   readonly awarenessClientIds = new Set<number>();
+  /** Every awareness client id this connection introduced (bounded), so their records can be freed when it closes. */
+  readonly introducedAwarenessIds = new Set<number>();
   readonly wantsSavedState: boolean;
   readonly readOnly: boolean;
   readonly identity: PeerIdentity | null;
@@ -39,8 +41,12 @@ export class Peer {
     this.identity = options.identity ?? null;
   }
 
-  /** Whether two connections are the same person (always true on open servers), so one may take over the other's presence. */
+  /**
+   * Whether two connections are the same person with the same rights, so one may take over the
+   * other's presence (a client that reconnected before its old connection timed out). On open
+   * servers nobody has an identity, and any reconnecting client may.
+   */
   isSamePersonAs(other: Peer): boolean {
-    return this.identity?.name === other.identity?.name && this.identity?.color === other.identity?.color;
+    return this.identity?.name === other.identity?.name && this.identity?.color === other.identity?.color && this.readOnly === other.readOnly;
   }
 }

@@ -5,6 +5,9 @@ import { Peer, type PeerOptions, type WebSocketLike } from './Peer.js';
 import type { Room } from './Room.js';
 import { ShuttingDownError, type RoomRegistry } from './RoomRegistry.js';
 
+/** The longest delay `setTimeout` takes (about 24.8 days). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /** Frames a client may send before its document has loaded (the handshake is 2–3 frames). */
 const MAX_FRAMES_WHILE_LOADING = 256;
 
@@ -38,6 +41,7 @@ export class PeerConnection {
   readonly #limits: ConnectionLimits;
   readonly #messageRate: TokenBucket | null;
   #handshakeTimer: NodeJS.Timeout | null;
+  #expiryTimer: NodeJS.Timeout | null = null;
   #closed = false;
 
   constructor(options: {
@@ -49,6 +53,8 @@ export class PeerConnection {
     limits: ConnectionLimits;
     /** What the peer may do and who it is (from its token and query). */
     peer: PeerOptions;
+    /** When its access token expires: the connection is closed with 4401 then. */
+    expiresAt?: Date | null;
   }) {
     this.peer = new Peer(options.id, options.socket, options.peer);
     this.#limits = options.limits;
@@ -58,6 +64,7 @@ export class PeerConnection {
       this.#logger.info({ handshakeTimeoutMs }, 'closing peer that sent nothing');
       this.#refuse(CloseCode.policyViolation, `no message within ${handshakeTimeoutMs} ms of connecting`);
     }, handshakeTimeoutMs);
+    if (options.expiresAt) this.#closeAt(options.expiresAt);
     this.#documentName = options.documentName;
     this.#registry = options.registry;
     this.#logger = options.logger.child({ peer: options.id, documentName: options.documentName });
@@ -121,10 +128,27 @@ export class PeerConnection {
     if (this.#closed) return;
     this.#closed = true;
     this.#clearHandshakeTimer();
+    if (this.#expiryTimer !== null) clearTimeout(this.#expiryTimer);
     this.#pending = [];
     this.#pendingBytes = 0;
     this.#room?.removePeer(this.peer);
     this.#logger.debug('peer left');
+  }
+
+  /** Closes the connection when its token expires; long waits are taken in steps (timers overflow after 24.8 days). */
+  #closeAt(expiresAt: Date): void {
+    const remaining = expiresAt.getTime() - Date.now();
+    this.#expiryTimer = setTimeout(
+      () => {
+        if (Date.now() < expiresAt.getTime()) {
+          this.#closeAt(expiresAt);
+          return;
+        }
+        this.#logger.info('closing peer whose access token expired');
+        this.#refuse(CloseCode.unauthorized, 'access token expired');
+      },
+      Math.max(0, Math.min(remaining, MAX_TIMER_MS)),
+    );
   }
 
   #clearHandshakeTimer(): void {

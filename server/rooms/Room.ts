@@ -52,6 +52,11 @@ type DeleteSet = ReturnType<typeof Y.createDeleteSet>;
  * receive back to the server) do not count.
  */
 export const MAX_AWARENESS_CLIENTS_PER_PEER = 8;
+/**
+ * Awareness client ids one connection may introduce over its lifetime. Ids that left still
+ * cost a record (y-protocols keeps their last clock), which is freed when the connection closes.
+ */
+export const MAX_AWARENESS_CLIENTS_PER_CONNECTION = 64;
 /** Entries in one awareness update: a client joining a crowded room echoes everyone's state at once. */
 export const MAX_AWARENESS_ENTRIES = 10_000;
 /** Bytes in one awareness update: presence is a name, a colour and a selection per person. */
@@ -177,6 +182,10 @@ export class Room {
     if (peer.awarenessClientIds.size > 0 && !this.#destroyed) {
       awarenessProtocol.removeAwarenessStates(this.awareness, [...peer.awarenessClientIds], null);
     }
+    // y-protocols remembers every id's last clock forever; forget those this connection brought.
+    for (const clientId of peer.introducedAwarenessIds) {
+      if (!this.#awarenessOwners.has(clientId) && !this.awareness.states.has(clientId)) this.awareness.meta.delete(clientId);
+    }
     if (this.peers.size === 0) this.#onMaybeIdle(this);
   }
 
@@ -242,7 +251,11 @@ export class Room {
         // Yjs integrates an update's structs before it reads its delete set, so a
         // truncated update would be half applied: decode all of it first.
         const decoded = decodeUpdate(message.update);
-        if (decoded.structs.length > 0 && this.#estimatedBytes + message.update.byteLength > this.#maxDocumentBytes) {
+        // Updates that depend on something the server lacks wait in the store without an update event;
+        // they count too, or a client could send the rest first and the missing piece last.
+        const waiting = waitingBytes(this.doc);
+        const afterwards = this.#estimatedBytes + waiting + message.update.byteLength;
+        if ((decoded.structs.length > 0 && afterwards > this.#maxDocumentBytes) || waiting + message.update.byteLength > this.#maxDocumentBytes) {
           throw new DocumentTooLargeError(this.documentName, this.#maxDocumentBytes);
         }
         // `peer` as origin: the update is relayed to everyone but its sender.
@@ -299,6 +312,11 @@ export class Room {
     if (peer.awarenessClientIds.size + introduced.size > MAX_AWARENESS_CLIENTS_PER_PEER) {
       throw new ProtocolError(`connection announces ${peer.awarenessClientIds.size + introduced.size} awareness clients; at most ${MAX_AWARENESS_CLIENTS_PER_PEER}`);
     }
+    const lifetime = new Set([...peer.introducedAwarenessIds, ...introduced]).size;
+    if (lifetime > MAX_AWARENESS_CLIENTS_PER_CONNECTION) {
+      throw new ProtocolError(`connection introduced ${lifetime} awareness clients; at most ${MAX_AWARENESS_CLIENTS_PER_CONNECTION}`);
+    }
+    for (const clientId of introduced) peer.introducedAwarenessIds.add(clientId);
     for (const clientId of introduced) {
       const previous = this.#awarenessOwners.get(clientId);
       if (previous) {
@@ -405,6 +423,11 @@ function validUpdates(updates: Uint8Array[], warn: (warning: string) => void): U
       return false;
     }
   });
+}
+
+/** Bytes of updates the document holds back until what they depend on arrives. */
+function waitingBytes(doc: Y.Doc): number {
+  return (doc.store.pendingStructs?.update.byteLength ?? 0) + (doc.store.pendingDs?.byteLength ?? 0);
 }
 
 /** `Y.encodeStateAsUpdate` of nothing: no structs, no deletions. */

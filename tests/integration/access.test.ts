@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { get as httpGet } from 'node:http';
 import { promisify } from 'node:util';
 import WebSocket from 'ws';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -86,6 +87,16 @@ describe('WebSocket access with authentication on', () => {
     expect(state).toMatchObject({ user: { name: 'Alice', color: '#ff0000' } });
   });
 
+  it('closes a connection with 4401 when its token expires, and shows a nameless token as Guest', async () => {
+    const shortLived = connect('expiring', (await mintAccessToken(AUTH_SECRET, { documents: ['expiring'], access: 'write' }, 2)).token);
+    const watcher = connect('expiring', await token({ documents: ['expiring'], name: 'Watcher' }));
+    await Promise.all([shortLived.synced(), watcher.synced()]);
+    shortLived.provider.awareness.setLocalStateField('user', { name: 'Alice', color: '#ff0000' });
+    await watcher.presenceEquals(['Guest']);
+    expect(await shortLived.closedByServer(5000)).toEqual({ code: 4401, reason: 'access token expired' });
+    await watcher.presenceEquals([]);
+  });
+
   it('logs a read-only peer’s dropped change once', async () => {
     const reader = connect('drop-log', await token({ documents: ['drop-log'], access: 'read' }));
     await reader.synced();
@@ -158,6 +169,11 @@ describe('HTTP API with authentication on', () => {
     expect(notJson.status).toBe(400);
     const huge = await fetch(url, { method: 'POST', headers: admin, body: JSON.stringify({ documents: ['a'], name: 'x'.repeat(100_000) }) });
     expect(huge.status).toBe(413);
+    for (const expiresIn of ['0s', '400d', '5 fortnights']) {
+      const bad = await fetch(url, { method: 'POST', headers: admin, body: JSON.stringify({ documents: ['a'], expiresIn }) });
+      expect(bad.status, expiresIn).toBe(400);
+      expect(((await bad.json()) as { error: { code: string } }).error.code).toBe('invalid-body');
+    }
 
     const created = await fetch(url, { method: 'POST', headers: admin, body });
     expect(created.status).toBe(201);
@@ -239,6 +255,24 @@ describe('without authentication', () => {
     expect(await connectFrom(undefined)).toBe('open');
     expect(await connectFrom('https://evil.example')).toEqual({ code: 4403, reason: 'pages from https://evil.example may not connect to this server' });
     expect(await connectFrom(`http://localhost:${open.port + 1}`)).toMatchObject({ code: 4403 });
+  });
+
+  it('answers only to IP addresses, localhost and PUBLIC_URL’s name, against DNS rebinding', async () => {
+    const rebound = `evil.example:${open.port}`;
+    const closed = await new Promise<{ code: number; reason: string }>((resolve, reject) => {
+      const socket = new WebSocket(`${open.wsUrl}/rebound`, { headers: { Host: rebound }, origin: `http://${rebound}` });
+      socket.on('close', (code, reason) => resolve({ code, reason: reason.toString() }));
+      socket.on('error', reject);
+    });
+    expect(closed).toEqual({ code: 4403, reason: `this server does not answer to ${rebound}; set PUBLIC_URL to its name` });
+    const listing = await new Promise<number | undefined>((resolve, reject) => {
+      httpGet({ host: '127.0.0.1', port: open.port, path: '/api/documents', headers: { Host: rebound } }, (response) => {
+        response.resume();
+        resolve(response.statusCode);
+      }).on('error', reject);
+    });
+    expect(listing).toBe(403);
+    expect((await fetch(`http://localhost:${open.port}/api/documents`)).status).toBe(200);
   });
 
   it('turns the token endpoint off', async () => {

@@ -84,6 +84,24 @@ describe('message limits', () => {
     expect(honest.closeEvents).toEqual([]);
   });
 
+  it('a peer that stops reading is dropped before the server buffers more than two messages’ worth for it', async () => {
+    const server = await resources.startServer(['--max-message-bytes', '65536']);
+    const writer = resources.connect(server, 'slow-reader');
+    const other = resources.connect(server, 'slow-reader');
+    await Promise.all([writer.synced(), other.synced()]);
+    writer.text.insert(0, 'x'.repeat(40_000));
+    await other.textEquals('x'.repeat(40_000));
+    // Asks for the whole document again and again, and never reads the answers.
+    const stalled = await openRaw(server, 'slow-reader');
+    (stalled as unknown as { _socket: { pause(): void } })._socket.pause();
+    for (let index = 0; index < 1000; index += 1) stalled.send(SYNC_STEP_1);
+    await waitFor(() => server.findLog((line) => line.msg === 'dropping a peer that does not read what it is sent'), {
+      description: 'the server to drop the peer that does not read',
+    });
+    writer.text.insert(0, 'still live ');
+    await other.docSatisfies((client) => client.text.toString().startsWith('still live '), 'the next change');
+  });
+
   it('a change that would outgrow --max-document-bytes is refused with 4413; the document stays intact, and deletions still work', async () => {
     const server = await resources.startServer(['--max-document-bytes', '4096']);
     const writer = resources.connect(server, 'bounded', { wantsSavedState: true });

@@ -97,6 +97,32 @@ describe('identity from the token', () => {
     expect(room.awareness.getStates().get(21)).toMatchObject({ cursor: { anchor: 2 } });
     expect(peers[2]!.peer.awarenessClientIds.has(21)).toBe(true);
   });
+
+  it('does not let a read-only connection take over a writer’s presence, even of the same person', () => {
+    const alice = { name: 'Alice', color: '#ff0000' };
+    const { room, peers } = track(roomWithPeers([{ identity: alice }, { identity: alice, readOnly: true }]));
+    room.receive(peers[0]!.peer, awarenessFrame([{ clientId: 31, clock: 1, json: JSON.stringify({ cursor: 1 }) }]));
+    room.receive(peers[1]!.peer, awarenessFrame([{ clientId: 31, clock: 5, json: JSON.stringify({ cursor: 2 }) }, { clientId: 31, clock: 6, json: 'null' }]));
+    expect(room.awareness.getStates().get(31)).toMatchObject({ cursor: 1 });
+  });
+});
+
+describe('presence records', () => {
+  it('a connection may introduce only so many ids over its lifetime, and their records are freed when it closes', () => {
+    const { room, peers } = track(roomWithPeers([{}, {}]));
+    const [churner] = peers as [(typeof peers)[0]];
+    let clientId = 1000;
+    // Introduce an id, then say it left: 8 at a time is allowed, but not forever.
+    for (; clientId < 1064; clientId += 1) {
+      room.receive(churner.peer, awarenessFrame([{ clientId, clock: 1, json: '{}' }]));
+      room.receive(churner.peer, awarenessFrame([{ clientId, clock: 2, json: 'null' }]));
+    }
+    expect(churner.socket.closedWith).toBeNull();
+    room.receive(churner.peer, awarenessFrame([{ clientId, clock: 1, json: '{}' }]));
+    expect(churner.socket.closedWith).toMatchObject({ code: 4400, reason: 'connection introduced 65 awareness clients; at most 64' });
+    // The records y-protocols keeps of each id went with the connection.
+    expect([...room.awareness.meta.keys()].filter((id) => id >= 1000 && id <= 1064)).toEqual([]);
+  });
 });
 
 describe('document size limit', () => {
@@ -113,6 +139,16 @@ describe('document size limit', () => {
     expect(Y.encodeStateAsUpdate(room.doc)).toEqual(before);
     expect(peers[1]!.socket.frames).toHaveLength(0);
     expect(peers[1]!.socket.closedWith).toBeNull();
+  });
+
+  it('counts updates held back until what they depend on arrives (sending the first part last does not get past the limit)', () => {
+    const { room, peers } = track(roomWithPeers([{}, {}], { maxDocumentBytes: 8 * 1024 }));
+    const writer = new Y.Doc();
+    const parts = Array.from({ length: 6 }, () => textUpdate('c'.repeat(2000), writer));
+    for (const part of parts.slice(1)) room.receive(peers[0]!.peer, encodeSyncUpdate(part));
+    expect(peers[0]!.socket.closedWith).toMatchObject({ code: 4413 });
+    room.receive(peers[1]!.peer, encodeSyncUpdate(parts[0]!));
+    expect(room.doc.getText('t').length).toBeLessThanOrEqual(8 * 1024);
   });
 
   it('always accepts deletions, so a full document can be trimmed', () => {

