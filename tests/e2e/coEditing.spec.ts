@@ -1,5 +1,6 @@
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import { TestServer } from '../support/TestServer.js';
+import { documentText, editor } from '../support/editorPage.js';
 
 let server: TestServer;
 
@@ -28,22 +29,6 @@ async function openAs(browser: Browser, name: string, color: string, path: strin
   page.on('pageerror', (error) => errors.push(error));
   await page.goto(`${server.httpUrl}${path}`);
   return { page, errors };
-}
-
-function editor(page: Page) {
-  return page.locator('[data-testid="editor"] .ProseMirror');
-}
-
-/**
- * The document's text as its reader sees it: the editor's text without the
- * other people's caret widgets (whose name labels sit inside the editable DOM).
- */
-function documentText(page: Page): Promise<string> {
-  return editor(page).evaluate((element) => {
-    const copy = element.cloneNode(true) as HTMLElement;
-    for (const caret of copy.querySelectorAll('.collaboration-carets__caret')) caret.remove();
-    return [...copy.children].map((block) => block.textContent ?? '').join('\n');
-  });
 }
 
 function status(page: Page) {

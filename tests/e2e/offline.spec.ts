@@ -1,5 +1,6 @@
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import { TestServer } from '../support/TestServer.js';
+import { documentText, editor } from '../support/editorPage.js';
 
 let server: TestServer;
 
@@ -32,16 +33,7 @@ async function openAs(browser: Browser, name: string, path: string, options: { w
 }
 
 const pill = (page: Page) => page.getByTestId('connection-status');
-const editor = (page: Page) => page.locator('[data-testid="editor"] .ProseMirror');
 const surface = (page: Page) => page.getByTestId('editor');
-
-function documentText(page: Page): Promise<string> {
-  return editor(page).evaluate((element) => {
-    const copy = element.cloneNode(true) as HTMLElement;
-    for (const caret of copy.querySelectorAll('.collaboration-carets__caret')) caret.remove();
-    return [...copy.children].map((block) => block.textContent ?? '').join('\n');
-  });
-}
 
 test('text typed while the server is down survives a reload, then reaches the server and another browser: Offline → Saving… → Saved', async ({ browser }) => {
   const alice = await openAs(browser, 'Alice', '/d/offline-notes');

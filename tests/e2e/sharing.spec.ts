@@ -1,6 +1,7 @@
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import { signTestToken, type TestTokenClaims } from '../support/signTestToken.js';
 import { TestServer } from '../support/TestServer.js';
+import { documentText, editor } from '../support/editorPage.js';
 
 /** The server's AUTH_SECRET in these tests (at least 32 characters). */
 const SECRET = 'sharing-e2e-secret-0123456789abcdefghijklmnop';
@@ -53,17 +54,7 @@ function token(claims: TestTokenClaims): Promise<string> {
   return signTestToken(SECRET, claims);
 }
 
-const editor = (page: Page) => page.locator('[data-testid="editor"] .ProseMirror');
 const status = (page: Page) => page.getByTestId('connection-status');
-
-/** The document's text without the other people's caret widgets (whose labels sit inside the editable DOM). */
-function documentText(page: Page): Promise<string> {
-  return editor(page).evaluate((element) => {
-    const copy = element.cloneNode(true) as HTMLElement;
-    for (const caret of copy.querySelectorAll('.collaboration-carets__caret')) caret.remove();
-    return [...copy.children].map((block) => block.textContent ?? '').join('\n');
-  });
-}
 
 function expectHealthy(...visitors: Visitor[]): void {
   for (const visitor of visitors) {
