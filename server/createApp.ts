@@ -1,4 +1,3 @@
-import { createHash, timingSafeEqual as cryptoTimingSafeEqual } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { HttpBindings } from '@hono/node-server';
@@ -15,11 +14,11 @@ import type { Logger } from 'pino';
 import type { WebSocket } from 'ws';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import { z } from 'zod';
-import { ACCESS_TOKEN_QUERY_PARAMETER } from '../common/accessToken.js';
+import { ACCESS_TOKEN_QUERY_PARAMETER, coversDocument } from '../common/accessToken.js';
 import { checkDocumentName } from '../common/documentName.js';
 import { SAVED_STATE_QUERY_PARAMETER } from '../common/savedState.js';
 import type { DocumentStore } from '../storage/DocumentStore.js';
-import { grantCovers, type AccessGrant } from './access/AccessGrant.js';
+import type { AccessGrant } from './access/AccessGrant.js';
 import { AccessTokenError, DEFAULT_TOKEN_LIFETIME, grantRequestSchema, MAX_TOKEN_LIFETIME_SECONDS, mintAccessToken, verifyAccessToken } from './access/accessToken.js';
 import { checkHost } from './access/checkHost.js';
 import { shareLinkFor } from './access/shareLinkFor.js';
@@ -155,7 +154,7 @@ export function createApp(options: AppOptions) {
     const grant = c.get('grant');
     const stored = await store.list();
     const documents = stored
-      .filter((info) => grant === null || grantCovers(grant, info.documentName))
+      .filter((info) => grant === null || coversDocument(grant.documents, info.documentName))
       .map((info) => ({
         name: info.documentName,
         size: info.size,
@@ -167,41 +166,37 @@ export function createApp(options: AppOptions) {
     return c.json({ documents });
   });
 
-  app.post(
-    '/api/tokens',
-    async (c, next) => {
-      if (access.adminKey === null || access.authSecret === null) {
-        return c.json<ErrorBody>({ error: { code: 'not-enabled', message: 'minting tokens over HTTP is off; start the server with ADMIN_KEY (and AUTH_SECRET)' } }, 404);
-      }
-      return next();
-    },
-    bearerAuth({
-      verifyToken: (key) => access.adminKey !== null && timingSafeEqual(key, access.adminKey),
-      noAuthenticationHeader: { message: { error: { code: 'unauthorized', message: 'send the admin key as Authorization: Bearer <key>' } } },
-      invalidAuthenticationHeader: { message: { error: { code: 'unauthorized', message: 'send the admin key as Authorization: Bearer <key>' } } },
-      invalidToken: { message: { error: { code: 'unauthorized', message: 'wrong admin key' } } },
-    }),
-    zValidator('json', tokenRequestSchema, (result, c) => {
-      if (!result.success) {
-        return c.json<ErrorBody>({ error: { code: 'invalid-body', message: z.prettifyError(result.error), issues: result.error.issues } }, 400);
-      }
-    }),
-    async (c) => {
-      const { expiresIn, ...grant } = c.req.valid('json');
-      // Checked by the middleware above; repeated for the type checker.
-      if (access.authSecret === null) throw new Error('no auth secret');
-      let minted;
-      try {
-        minted = await mintAccessToken(access.authSecret, grant, expiresIn);
-      } catch (error) {
-        if (!(error instanceof RangeError)) throw error;
-        return c.json<ErrorBody>({ error: { code: 'invalid-body', message: error.message, issues: [{ path: ['expiresIn'], message: error.message }] } }, 400);
-      }
-      const { token, expiresAt } = minted;
-      const baseUrl = access.publicUrl ?? new URL(c.req.url).origin;
-      return c.json({ token, expiresAt: expiresAt.toISOString(), ...grant, link: shareLinkFor(baseUrl, grant.documents, token) }, 201);
-    },
-  );
+  const { adminKey, authSecret } = access;
+  if (adminKey !== null && authSecret !== null) {
+    const askForKey = { message: { error: { code: 'unauthorized', message: 'send the admin key as Authorization: Bearer <key>' } } };
+    app.post(
+      '/api/tokens',
+      // Compares the key in constant time.
+      bearerAuth({ token: adminKey, noAuthenticationHeader: askForKey, invalidAuthenticationHeader: askForKey, invalidToken: { message: { error: { code: 'unauthorized', message: 'wrong admin key' } } } }),
+      zValidator('json', tokenRequestSchema, (result, c) => {
+        if (!result.success) {
+          return c.json<ErrorBody>({ error: { code: 'invalid-body', message: z.prettifyError(result.error), issues: result.error.issues } }, 400);
+        }
+      }),
+      async (c) => {
+        const { expiresIn, ...grant } = c.req.valid('json');
+        let minted;
+        try {
+          minted = await mintAccessToken(authSecret, grant, expiresIn);
+        } catch (error) {
+          if (!(error instanceof RangeError)) throw error;
+          return c.json<ErrorBody>({ error: { code: 'invalid-body', message: error.message, issues: [{ path: ['expiresIn'], message: error.message }] } }, 400);
+        }
+        const { token, expiresAt } = minted;
+        const baseUrl = access.publicUrl ?? new URL(c.req.url).origin;
+        return c.json({ token, expiresAt: expiresAt.toISOString(), ...grant, link: shareLinkFor(baseUrl, grant.documents, token) }, 201);
+      },
+    );
+  } else {
+    app.post('/api/tokens', (c) =>
+      c.json<ErrorBody>({ error: { code: 'not-enabled', message: 'minting tokens over HTTP is off; start the server with ADMIN_KEY (and AUTH_SECRET)' } }, 404),
+    );
+  }
 
   app.get(
     '/ws/:documentName',
@@ -377,13 +372,6 @@ function clientAddress(c: Context<AppEnv>, trustProxy: boolean): string {
     if (forwarded) return forwarded;
   }
   return c.env.incoming.socket.remoteAddress ?? 'unknown';
-}
-
-/** Compares secrets in constant time (their lengths may leak, their contents do not). */
-function timingSafeEqual(given: string, expected: string): boolean {
-  const a = createHash('sha256').update(given).digest();
-  const b = createHash('sha256').update(expected).digest();
-  return cryptoTimingSafeEqual(a, b);
 }
 
 /**

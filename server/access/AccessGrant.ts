@@ -1,5 +1,3 @@
-import { coversDocument } from '../../common/accessToken.js';
-
 /** What an access token lets its bearer do, once verified. */
 export interface AccessGrant {
   /** Exact document names, or prefixes ending in `*` (`"team-*"`; `"*"` is every document). */
@@ -16,9 +14,4 @@ export interface AccessGrant {
 export interface PeerIdentity {
   name: string;
   color: string;
-}
-
-/** Whether the grant covers a document (an exact name, or a prefix pattern ending in `*`). */
-export function grantCovers(grant: Pick<AccessGrant, 'documents'>, documentName: string): boolean {
-  return coversDocument(grant.documents, documentName);
 }

@@ -1,7 +1,7 @@
+import { coversDocument } from '../../common/accessToken.js';
 import { checkDocumentName } from '../../common/documentName.js';
 import { CloseCode } from '../rooms/closeCodes.js';
 import type { PeerOptions } from '../rooms/Peer.js';
-import { grantCovers } from './AccessGrant.js';
 import { AccessTokenError, verifyAccessToken } from './accessToken.js';
 import { checkHost } from './checkHost.js';
 import { checkOrigin } from './checkOrigin.js';
@@ -55,7 +55,7 @@ export async function admitPeer(policy: AccessPolicy, request: ConnectionRequest
     if (error instanceof AccessTokenError) return { admitted: false, code: CloseCode.unauthorized, reason: error.message };
     throw error;
   }
-  if (!grantCovers(grant, request.documentName)) {
+  if (!coversDocument(grant.documents, request.documentName)) {
     return { admitted: false, code: CloseCode.forbidden, reason: `this access token does not cover document "${request.documentName}"` };
   }
   return {

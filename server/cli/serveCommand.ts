@@ -7,6 +7,7 @@ import type { DocumentStore } from '../../storage/DocumentStore.js';
 import { ConfigError, loadConfig, type ServerConfig } from '../config/loadConfig.js';
 import { createLogger } from '../createLogger.js';
 import { startServer, type TandemServer } from '../startServer.js';
+import { serverUrl } from './serverUrl.js';
 
 /** `tandem serve`: the only place that picks a concrete store. Exits the process on fatal errors. */
 export async function runServeCommand(env: Record<string, string | undefined>, argv: string[]): Promise<void> {
@@ -116,7 +117,7 @@ export async function runServeCommand(env: Record<string, string | undefined>, a
     await store.close();
     process.exit(1);
   }
-  const url = `${config.tlsCert ? 'https' : 'http'}://${config.host.includes(':') ? `[${config.host}]` : config.host}:${server.port}`;
+  const url = serverUrl(config.host, server.port, config.tlsCert !== null);
   logger.info(
     { port: server.port, host: config.host, url, dataDir: config.store === 'json' ? config.dataDir : null, store: config.store, authentication: config.authSecret !== null },
     `Tandem is listening on ${url}`,

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { DEFAULT_TOKEN_LIFETIME, grantRequestSchema, mintAccessToken, type GrantRequest } from '../access/accessToken.js';
 import { shareLinkFor } from '../access/shareLinkFor.js';
 import { DEFAULT_CONFIG } from '../config/loadConfig.js';
+import { serverUrl } from './serverUrl.js';
 
 export const TOKEN_USAGE = `Usage: tandem token --document NAME [options]   (or: npm run token -- …)
 
@@ -115,5 +116,5 @@ export async function runTokenCommand(env: Record<string, string | undefined>, a
 
 function defaultBaseUrl(env: Record<string, string | undefined>): string {
   const host = env.HOST || DEFAULT_CONFIG.host;
-  return `${env.TLS_CERT ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${env.PORT || DEFAULT_CONFIG.port}`;
+  return serverUrl(host, env.PORT || DEFAULT_CONFIG.port, Boolean(env.TLS_CERT));
 }

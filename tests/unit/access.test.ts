@@ -1,6 +1,6 @@
 import { SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { grantCovers } from '../../server/access/AccessGrant.js';
+import { coversDocument } from '../../common/accessToken.js';
 import { AccessTokenError, mintAccessToken, verifyAccessToken } from '../../server/access/accessToken.js';
 import { admitPeer } from '../../server/access/admitPeer.js';
 import { checkHost } from '../../server/access/checkHost.js';
@@ -73,11 +73,11 @@ describe('access tokens', () => {
   });
 
   it('cover exact names and prefixes', () => {
-    expect(grantCovers({ documents: ['notes'] }, 'notes')).toBe(true);
-    expect(grantCovers({ documents: ['notes'] }, 'notes2')).toBe(false);
-    expect(grantCovers({ documents: ['team-*'] }, 'team-plan')).toBe(true);
-    expect(grantCovers({ documents: ['team-*'] }, 'teams')).toBe(false);
-    expect(grantCovers({ documents: ['*'] }, 'anything')).toBe(true);
+    expect(coversDocument(['notes'], 'notes')).toBe(true);
+    expect(coversDocument(['notes'], 'notes2')).toBe(false);
+    expect(coversDocument(['team-*'], 'team-plan')).toBe(true);
+    expect(coversDocument(['team-*'], 'teams')).toBe(false);
+    expect(coversDocument(['*'], 'anything')).toBe(true);
   });
 });
 
