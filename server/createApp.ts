@@ -7,6 +7,7 @@ import { zValidator } from '@hono/zod-validator';
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { bearerAuth } from 'hono/bearer-auth';
 import { bodyLimit } from 'hono/body-limit';
+import { csrf } from 'hono/csrf';
 import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
 import type { WSContext } from 'hono/ws';
@@ -21,10 +22,13 @@ import type { DocumentStore } from '../storage/DocumentStore.js';
 import type { AccessGrant } from './access/AccessGrant.js';
 import { AccessTokenError, DEFAULT_TOKEN_LIFETIME, grantRequestSchema, MAX_TOKEN_LIFETIME_SECONDS, mintAccessToken, verifyAccessToken } from './access/accessToken.js';
 import { checkHost } from './access/checkHost.js';
+import { checkOrigin } from './access/checkOrigin.js';
 import { shareLinkFor } from './access/shareLinkFor.js';
 import { admitPeer, type AccessPolicy, type Admission } from './access/admitPeer.js';
 import { explainOversizedMessages } from './explainOversizedMessages.js';
+import { createContentImporter } from './content/createContentImporter.js';
 import { CloseCode, closeReason } from './rooms/closeCodes.js';
+import { DocumentTooLargeError } from './rooms/Room.js';
 import type { WebSocketLike } from './rooms/Peer.js';
 import { PeerConnection, type ConnectionLimits } from './rooms/PeerConnection.js';
 import type { RoomRegistry } from './rooms/RoomRegistry.js';
@@ -57,6 +61,8 @@ export interface AppLimits extends Omit<ConnectionLimits, 'maxPendingBytes'> {
   maxConnectionsPerDocument: number;
   /** New WebSockets per client address and minute; 0 = no limit. */
   connectionsPerMinutePerIp: number;
+  /** See `RoomOptions.maxDocumentBytes`; also the largest content `POST /api/documents` accepts. */
+  maxDocumentBytes: number;
 }
 
 /** JSON error body of every failed HTTP request: a stable `code` and a human `message`. */
@@ -76,6 +82,21 @@ const MAX_API_BODY_BYTES = 64 * 1024;
 const connectionQuerySchema = z.object({
   [SAVED_STATE_QUERY_PARAMETER]: z.enum(['0', '1']).optional(),
   [ACCESS_TOKEN_QUERY_PARAMETER]: z.string().max(8192).optional(),
+});
+
+/** Body of `POST /api/documents`. */
+const createDocumentSchema = z.object({
+  name: z.string().superRefine((name, context) => {
+    const check = checkDocumentName(name);
+    if (!check.ok) context.addIssue({ code: 'custom', message: check.reason });
+  }),
+  content: z
+    .discriminatedUnion('format', [
+      z.object({ format: z.literal('markdown'), value: z.string() }),
+      z.object({ format: z.literal('html'), value: z.string() }),
+      z.object({ format: z.literal('json'), value: z.looseObject({ type: z.literal('doc') }) }),
+    ])
+    .optional(),
 });
 
 /** Body of `POST /api/tokens`. */
@@ -117,15 +138,29 @@ export function createApp(options: AppOptions) {
   });
   app.notFound((c) => c.json<ErrorBody>({ error: { code: 'not-found', message: `no route for ${c.req.method} ${c.req.path}` } }, 404));
 
-  app.use(
-    '*',
-    secureHeaders({
-      contentSecurityPolicy: CONTENT_SECURITY_POLICY,
-      // Pages are framed only by themselves until an embed route says otherwise.
-      xFrameOptions: 'SAMEORIGIN',
-    }),
-  );
-  app.use('/api/*', bodyLimit({ maxSize: MAX_API_BODY_BYTES, onError: (c) => c.json<ErrorBody>({ error: { code: 'body-too-large', message: `request bodies are limited to ${MAX_API_BODY_BYTES} bytes` } }, 413) }));
+  // Pages are framed only by the app itself, except the embed route, which the allowed origins may frame.
+  const pageHeaders = secureHeaders({ contentSecurityPolicy: CONTENT_SECURITY_POLICY, xFrameOptions: 'SAMEORIGIN' });
+  const embedHeaders = secureHeaders({
+    contentSecurityPolicy: { ...CONTENT_SECURITY_POLICY, frameAncestors: ["'self'", ...policy.allowedOrigins] },
+    // frame-ancestors above says who may frame it; X-Frame-Options cannot express a list.
+    xFrameOptions: false,
+  });
+  // The embeddable editor script and stylesheet are loaded by other sites' pages.
+  const libraryHeaders = secureHeaders({ contentSecurityPolicy: CONTENT_SECURITY_POLICY, crossOriginResourcePolicy: 'cross-origin' });
+  app.use('*', (c, next) => {
+    if (c.req.path.startsWith('/embed/')) return embedHeaders(c, next);
+    if (c.req.path.startsWith('/lib/')) return libraryHeaders(c, next);
+    return pageHeaders(c, next);
+  });
+  const limitBody = (maxSize: number) =>
+    bodyLimit({ maxSize, onError: (c) => c.json<ErrorBody>({ error: { code: 'body-too-large', message: `request bodies are limited to ${maxSize} bytes` } }, 413) });
+  const apiBodyLimit = limitBody(MAX_API_BODY_BYTES);
+  // A new document's content may be as large as a document (JSON escaping aside).
+  const importBodyLimit = limitBody(limits.maxDocumentBytes + MAX_API_BODY_BYTES);
+  app.use('/api/*', (c, next) => (c.req.method === 'POST' && c.req.path === '/api/documents' ? importBodyLimit : apiBodyLimit)(c, next));
+  // A page on another site must not change documents through a visitor's browser (forms and text/plain
+  // posts skip CORS preflight); a JSON body or a DELETE from a foreign page already needs a preflight we never grant.
+  app.use('/api/*', csrf({ origin: (origin, c) => checkOrigin(origin, c.req.header('host'), policy.allowedOrigins) }));
 
   app.get('/healthz', (c) => c.json({ status: 'ok', loadedDocuments: registry.size, uptimeSeconds: Math.round(process.uptime()) }));
 
@@ -155,15 +190,75 @@ export function createApp(options: AppOptions) {
     const stored = await store.list();
     const documents = stored
       .filter((info) => grant === null || coversDocument(grant.documents, info.documentName))
-      .map((info) => ({
-        name: info.documentName,
-        size: info.size,
-        createdAt: info.createdAt.toISOString(),
-        updatedAt: info.updatedAt.toISOString(),
-        peers: registry.get(info.documentName)?.peers.size ?? 0,
-        ...(info.damaged ? { damaged: info.damaged } : {}),
-      }));
+      .map((info) => {
+        const room = registry.get(info.documentName);
+        // A loaded document's title is live; a stored one's is from its last snapshot.
+        const title = room && !room.destroyed ? room.title : (info.title ?? null);
+        return {
+          name: info.documentName,
+          title,
+          size: info.size,
+          createdAt: info.createdAt.toISOString(),
+          updatedAt: info.updatedAt.toISOString(),
+          peers: room?.peers.size ?? 0,
+          ...(info.damaged ? { damaged: info.damaged } : {}),
+        };
+      });
     return c.json({ documents });
+  });
+
+  const importer = createContentImporter();
+  /** With authentication on, changing a document needs a write token that covers it. */
+  function refuseChange(c: Context<AppEnv>, documentName: string): Response | null {
+    const grant = c.get('grant');
+    if (grant === null) return null;
+    if (grant.access !== 'write') return c.json<ErrorBody>({ error: { code: 'forbidden', message: 'this access token is read-only' } }, 403);
+    if (!coversDocument(grant.documents, documentName)) {
+      return c.json<ErrorBody>({ error: { code: 'forbidden', message: `this access token does not cover "${documentName}"` } }, 403);
+    }
+    return null;
+  }
+
+  app.post(
+    '/api/documents',
+    requireAccess,
+    zValidator('json', createDocumentSchema, (result, c) => {
+      if (!result.success) return c.json<ErrorBody>({ error: { code: 'invalid-body', message: z.prettifyError(result.error), issues: result.error.issues } }, 400);
+    }),
+    async (c) => {
+      const { name, content } = c.req.valid('json');
+      const refusal = refuseChange(c, name);
+      if (refusal) return refusal;
+      let update: Uint8Array;
+      try {
+        update = importer.toUpdate(content ?? { format: 'json', value: { type: 'doc', content: [{ type: 'paragraph' }] } });
+      } catch (error) {
+        if (!(error instanceof RangeError)) throw error;
+        return c.json<ErrorBody>({ error: { code: 'invalid-content', message: error.message } }, 400);
+      }
+      let created: boolean;
+      try {
+        created = await registry.create(name, update);
+      } catch (error) {
+        if (!(error instanceof DocumentTooLargeError)) throw error;
+        return c.json<ErrorBody>({ error: { code: 'document-too-large', message: error.message } }, 413);
+      }
+      if (!created) return c.json<ErrorBody>({ error: { code: 'document-exists', message: `a document named "${name}" already exists` } }, 409);
+      logger.info({ documentName: name, format: content?.format ?? 'empty', bytes: update.byteLength }, 'document created');
+      return c.json({ name, url: `/d/${name}` }, 201);
+    },
+  );
+
+  app.delete('/api/documents/:documentName', requireAccess, async (c) => {
+    const documentName = c.req.param('documentName');
+    const check = checkDocumentName(documentName);
+    if (!check.ok) return c.json<ErrorBody>({ error: { code: 'bad-document-name', message: check.reason } }, 400);
+    const refusal = refuseChange(c, documentName);
+    if (refusal) return refusal;
+    if (!(await registry.delete(documentName))) {
+      return c.json<ErrorBody>({ error: { code: 'not-found', message: `there is no document named "${documentName}"` } }, 404);
+    }
+    return c.body(null, 204);
   });
 
   const { adminKey, authSecret } = access;
@@ -306,6 +401,18 @@ export function createApp(options: AppOptions) {
     const check = checkDocumentName(c.req.param('documentName'));
     return servePage(c, 'document.html', check.ok ? 200 : 400);
   });
+  app.get('/embed/:documentName', (c) => {
+    const check = checkDocumentName(c.req.param('documentName'));
+    return servePage(c, 'embed.html', check.ok ? 200 : 400);
+  });
+  app.use('/lib/*', async (c, next) => {
+    await next();
+    if (c.res.status !== 200) return;
+    c.header('Access-Control-Allow-Origin', '*');
+    // A stable URL (no content hash): browsers revalidate, so a new deploy is picked up at once.
+    c.header('Cache-Control', 'no-cache');
+  });
+  app.use('/lib/*', serveStatic({ root: webDir, precompressed: true }));
   app.get('/sw.js', async (c) => {
     // The service worker must always be revalidated, or browsers keep an old one for up to a day.
     const script = await readWebFile('sw.js');

@@ -23,8 +23,6 @@ export interface StartServerOptions {
 }
 
 export interface ServerLimits extends AppLimits {
-  /** See `RoomOptions.maxDocumentBytes`. */
-  maxDocumentBytes: number;
   /** WebSockets that have not answered the previous ping by the next one are dropped. */
   pingIntervalMs: number;
 }

@@ -22,9 +22,10 @@ export interface DocumentStore {
    * Replaces the document's snapshot. `state` must contain every update
    * appended before this call; log records it covers are then dropped. Atomic:
    * a reader sees the old or the new snapshot, never a mix. A snapshot that
-   * cannot be read is never overwritten (rejects with `corrupt`).
+   * cannot be read is never overwritten (rejects with `corrupt`). `metadata` is stored with the
+   * snapshot and reported by `list()` until the next snapshot replaces it.
    */
-  writeSnapshot(documentName: string, state: Uint8Array): Promise<void>;
+  writeSnapshot(documentName: string, state: Uint8Array, metadata?: SnapshotMetadata): Promise<void>;
   /** Removes a document, its log and any kept previous snapshot. Returns `false` when there was nothing to remove. */
   delete(documentName: string): Promise<boolean>;
   /** Metadata of every stored document, sorted by name. */
@@ -33,8 +34,19 @@ export interface DocumentStore {
   close(): Promise<void>;
 }
 
+/** What the server knows about a document's content, kept with its snapshot so `list()` need not decode it. */
+export interface SnapshotMetadata {
+  /** The document's title (its first heading) when the snapshot was taken. */
+  title?: string;
+}
+
+/** Titles longer than this are cut by the server before they reach a store. */
+export const TITLE_MAX_LENGTH = 200;
+
 export interface DocumentInfo {
   documentName: string;
+  /** The title stored with the last snapshot (see `SnapshotMetadata`); absent when it had none. */
+  title?: string;
   /** Bytes stored for the document: snapshot plus log. */
   size: number;
   createdAt: Date;

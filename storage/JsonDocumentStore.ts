@@ -4,7 +4,7 @@ import { Low, type Adapter } from 'lowdb';
 import { z } from 'zod';
 import { acquireDirectoryLock, type DirectoryLock } from './acquireDirectoryLock.js';
 import { compareDocumentNames } from './compareDocumentNames.js';
-import { StorageError, type DocumentInfo, type DocumentStore, type StoredDocument } from './DocumentStore.js';
+import { StorageError, TITLE_MAX_LENGTH, type DocumentInfo, type DocumentStore, type SnapshotMetadata, type StoredDocument } from './DocumentStore.js';
 import { documentFileName, documentNameFromFileName } from './documentFileName.js';
 import { DocumentLog, logSegmentPrefix } from './DocumentLog.js';
 import { DurableTextFile, syncDirectory } from './DurableTextFile.js';
@@ -33,6 +33,8 @@ const documentRecordSchema = z.object({
   coversLogSegment: z.number().int().min(0),
   /** The Yjs state (`Y.encodeStateAsUpdate`), base64. */
   state: z.base64(),
+  /** See `SnapshotMetadata.title`; absent in files written before titles were kept. */
+  title: z.string().max(TITLE_MAX_LENGTH).optional(),
 });
 
 type DocumentRecord = z.infer<typeof documentRecordSchema>;
@@ -100,17 +102,17 @@ export class JsonDocumentStore implements DocumentStore {
     await this.#log(documentName).append(updates.map((update) => update.slice()));
   }
 
-  async writeSnapshot(documentName: string, state: Uint8Array): Promise<void> {
+  async writeSnapshot(documentName: string, state: Uint8Array, metadata: SnapshotMetadata = {}): Promise<void> {
     this.#assertWritable();
     const file = this.#snapshotPath(documentName);
     // Copy now: the caller may reuse the array before the queued write runs.
     const copy = state.slice();
     // Appends made after this point go to a new segment; the snapshot covers the ones before.
     const covered = await this.#log(documentName).rotate();
-    return this.#enqueueWrite(documentName, () => this.#writeSnapshot(documentName, file, copy, covered));
+    return this.#enqueueWrite(documentName, () => this.#writeSnapshot(documentName, file, copy, covered, metadata));
   }
 
-  async #writeSnapshot(documentName: string, file: string, state: Uint8Array, coversLogSegment: number): Promise<void> {
+  async #writeSnapshot(documentName: string, file: string, state: Uint8Array, coversLogSegment: number, metadata: SnapshotMetadata): Promise<void> {
     const db = new Low<DocumentRecord | null>(new DocumentRecordFile(file), null);
     // A corrupt snapshot is never overwritten: reading first throws `corrupt`.
     await db.read();
@@ -127,6 +129,7 @@ export class JsonDocumentStore implements DocumentStore {
       updatedAt: now,
       coversLogSegment,
       state: Buffer.from(state.buffer, state.byteOffset, state.byteLength).toString('base64'),
+      ...(metadata.title ? { title: metadata.title.slice(0, TITLE_MAX_LENGTH) } : {}),
     };
     await db.write();
     // Only now, with the new snapshot durable, drop what the *previous* snapshot covered: the segments
@@ -194,6 +197,7 @@ export class JsonDocumentStore implements DocumentStore {
             size: Buffer.byteLength(record.state, 'base64') + logBytes,
             createdAt: new Date(record.createdAt),
             updatedAt: latest(new Date(record.updatedAt), logUpdatedAt) ?? new Date(record.updatedAt),
+            ...(record.title ? { title: record.title } : {}),
           };
         } catch (error) {
           if (!(error instanceof StorageError) || error.code !== 'corrupt') throw error;

@@ -1,12 +1,13 @@
 import { checkDocumentName } from '../common/documentName.js';
 import { compareDocumentNames } from './compareDocumentNames.js';
-import { StorageError, type DocumentInfo, type DocumentStore, type StoredDocument } from './DocumentStore.js';
+import { StorageError, TITLE_MAX_LENGTH, type DocumentInfo, type DocumentStore, type SnapshotMetadata, type StoredDocument } from './DocumentStore.js';
 
 interface MemoryDocument {
   snapshot: Uint8Array | null;
   updates: Uint8Array[];
   createdAt: Date;
   updatedAt: Date;
+  title?: string;
 }
 
 /**
@@ -38,9 +39,11 @@ export class MemoryDocumentStore implements DocumentStore {
     document.updatedAt = new Date();
   }
 
-  async writeSnapshot(documentName: string, state: Uint8Array): Promise<void> {
+  async writeSnapshot(documentName: string, state: Uint8Array, metadata: SnapshotMetadata = {}): Promise<void> {
     const document = this.#writable(documentName);
     document.snapshot = state.slice();
+    if (metadata.title) document.title = metadata.title.slice(0, TITLE_MAX_LENGTH);
+    else delete document.title;
     // Everything appended so far is in the snapshot.
     document.updates = [];
     document.updatedAt = new Date();
@@ -54,7 +57,13 @@ export class MemoryDocumentStore implements DocumentStore {
   async list(): Promise<DocumentInfo[]> {
     this.#assertOpen();
     return [...this.#documents]
-      .map(([documentName, document]) => ({ documentName, size: sizeOf(document), createdAt: document.createdAt, updatedAt: document.updatedAt }))
+      .map(([documentName, document]) => ({
+        documentName,
+        size: sizeOf(document),
+        createdAt: document.createdAt,
+        updatedAt: document.updatedAt,
+        ...(document.title ? { title: document.title } : {}),
+      }))
       .sort((a, b) => compareDocumentNames(a.documentName, b.documentName));
   }
 

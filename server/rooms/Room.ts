@@ -12,6 +12,7 @@ import { CloseCode, closeReason } from './closeCodes.js';
 import type { Peer } from './Peer.js';
 import { SaveScheduler } from './SaveScheduler.js';
 import { UpdateJournal } from './UpdateJournal.js';
+import { documentTitle } from './documentTitle.js';
 
 /** When a room writes a fresh snapshot of its document (the log keeps every update durable in between). */
 export interface SnapshotPolicy {
@@ -69,6 +70,9 @@ export const MAX_AWARENESS_UPDATE_BYTES = 1024 * 1024;
  * tells the peers that asked which state is now durable. Snapshots are
  * written on their own schedule. Neither kind of write delays the relay.
  */
+/** The origin of changes the server itself makes (seeding): they go to every peer. */
+const SERVER_ORIGIN = 'tandem-server';
+
 export class Room {
   readonly documentName: string;
   readonly doc: Y.Doc;
@@ -100,6 +104,8 @@ export class Room {
   #estimatedBytes = 0;
   readonly #maxDocumentBytes: number;
   #destroyed = false;
+  /** The store had this document when the room loaded it. */
+  readonly #wasStored: boolean;
 
   constructor(options: RoomOptions) {
     this.documentName = options.documentName;
@@ -110,6 +116,7 @@ export class Room {
     this.#maxDocumentBytes = options.maxDocumentBytes;
     this.doc = new Y.Doc({ gc: true });
     const stored = options.stored;
+    this.#wasStored = stored !== null;
     if (stored) {
       const warn = (warning: string) => this.#logger.warn({ documentName: this.documentName }, warning);
       for (const warning of stored.warnings) warn(warning);
@@ -159,6 +166,30 @@ export class Room {
   /** True while an update is not yet in the log or the snapshot is behind the log. */
   get hasUnsavedChanges(): boolean {
     return this.#journal.hasPending || this.#snapshots.hasUnsavedChanges;
+  }
+
+  /** The document's title now: the text of its first heading, or `null`. */
+  get title(): string | null {
+    return documentTitle(this.doc);
+  }
+
+  /** True when the document has content or is stored (even if everything in it was deleted). */
+  get exists(): boolean {
+    return this.#wasStored || this.doc.store.clients.size > 0;
+  }
+
+  /**
+   * Gives a document that does not exist yet its first content, as one
+   * server-side change that reaches every connected peer. Returns `false`,
+   * changing nothing, when the document already exists: content is seeded
+   * once, never once per caller.
+   */
+  seed(update: Uint8Array): boolean {
+    if (this.#destroyed) throw new Error(`room ${this.documentName} is destroyed`);
+    if (this.exists) return false;
+    if (update.byteLength > this.#maxDocumentBytes) throw new DocumentTooLargeError(this.documentName, this.#maxDocumentBytes);
+    Y.applyUpdate(this.doc, update, SERVER_ORIGIN);
+    return true;
   }
 
   /** Adds a peer and starts the sync handshake: our state vector, then everyone's presence. */
@@ -400,7 +431,8 @@ export class Room {
     this.#bytesSinceSnapshot = 0;
     const startedAt = performance.now();
     try {
-      await this.#store.writeSnapshot(this.documentName, state);
+      const title = documentTitle(this.doc);
+      await this.#store.writeSnapshot(this.documentName, state, title === null ? {} : { title });
     } catch (error) {
       this.#updatesSinceSnapshot += updates;
       throw error;

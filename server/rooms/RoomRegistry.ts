@@ -29,6 +29,8 @@ export class RoomRegistry {
   readonly #rooms = new Map<string, Room>();
   readonly #loading = new Map<string, Promise<Room>>();
   readonly #unloading = new Set<Room>();
+  /** Documents being deleted; joining or creating one waits until it is gone. */
+  readonly #deleting = new Map<string, Promise<boolean>>();
   readonly #options: RoomRegistryOptions;
   #closing = false;
 
@@ -52,13 +54,68 @@ export class RoomRegistry {
    * rather than served an empty document that would later overwrite the stored one.
    */
   async join(documentName: string, peer: Peer): Promise<Room> {
+    const room = await this.#open(documentName);
+    room.addPeer(peer);
+    return room;
+  }
+
+  /**
+   * Creates a document whose first content is `update` (see `Room.seed`) and
+   * resolves `true` once that content is on disk; resolves `false`, changing
+   * nothing, when the document already exists. Editors already in the
+   * (empty) document see the content arrive.
+   */
+  async create(documentName: string, update: Uint8Array): Promise<boolean> {
+    const room = await this.#open(documentName);
+    if (!room.seed(update)) return false;
+    await room.flush();
+    return true;
+  }
+
+  /**
+   * Deletes a document: its peers are closed with 4404 (stock clients stop
+   * reconnecting, so none re-uploads the text), what is queued is written and
+   * then removed with the rest. Resolves `false` when there was no such
+   * document. Joins that arrive meanwhile wait and then find a new, empty document.
+   */
+  delete(documentName: string): Promise<boolean> {
+    const pending = this.#deleting.get(documentName);
+    if (pending) return pending;
+    const deletion = this.#delete(documentName).finally(() => this.#deleting.delete(documentName));
+    this.#deleting.set(documentName, deletion);
+    return deletion;
+  }
+
+  async #delete(documentName: string): Promise<boolean> {
+    // A load in progress ends with a room whose peers must be closed too.
+    await this.#loading.get(documentName)?.catch(() => undefined);
+    const room = this.#rooms.get(documentName);
+    let wasLoaded = false;
+    if (room && !room.destroyed) {
+      wasLoaded = room.exists;
+      const reason = 'this document was deleted';
+      room.closePeers(CloseCode.documentDeleted, reason);
+      // In-flight writes must land before the files go, or one could recreate the document after it.
+      await room.flush();
+      // A join that was already past its wait may have added a peer during the flush.
+      room.closePeers(CloseCode.documentDeleted, reason);
+      room.destroy();
+      this.#rooms.delete(documentName);
+    }
+    const wasStored = await this.#options.store.delete(documentName);
+    this.#options.logger.info({ documentName }, 'document deleted');
+    return wasStored || wasLoaded;
+  }
+
+  /** The live room of a document, loaded if needed, once no deletion of it is in progress. */
+  async #open(documentName: string): Promise<Room> {
     for (;;) {
+      await this.#deleting.get(documentName)?.catch(() => undefined);
       if (this.#closing) throw new ShuttingDownError();
       const room = this.#rooms.get(documentName) ?? (await this.#load(documentName));
       if (this.#closing) throw new ShuttingDownError();
-      // The room may have been unloaded while we waited; then load it again.
-      if (room.destroyed) continue;
-      room.addPeer(peer);
+      // The room may have been unloaded or deleted while we waited; then start again.
+      if (room.destroyed || this.#deleting.has(documentName)) continue;
       return room;
     }
   }

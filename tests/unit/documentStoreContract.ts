@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { StorageError, type DocumentStore, type StoredDocument } from '../../storage/DocumentStore.js';
+import { StorageError, TITLE_MAX_LENGTH, type DocumentStore, type StoredDocument } from '../../storage/DocumentStore.js';
 
 const bytes = (...values: number[]) => new Uint8Array(values);
 const arrays = (document: StoredDocument | null) => document?.updates.map((update) => [...update]);
@@ -120,6 +120,19 @@ export function documentStoreContract(implementation: string, openStore: () => P
         expect(listed[0]!.size).toBeGreaterThanOrEqual(10);
         expect(listed[2]!.size).toBeGreaterThanOrEqual(5);
         expect(listed[0]!.updatedAt).toBeInstanceOf(Date);
+      }));
+
+    it('lists the title stored with the latest snapshot, and none when that snapshot had none', () =>
+      withStore(async (store) => {
+        await store.writeSnapshot('titled', bytes(1), { title: 'Quarterly plan' });
+        await store.appendUpdates('titled', [bytes(2)]);
+        expect((await store.list()).find((info) => info.documentName === 'titled')?.title).toBe('Quarterly plan');
+        await store.writeSnapshot('titled', bytes(3), { title: 'Q3 plan' });
+        expect((await store.list())[0]?.title).toBe('Q3 plan');
+        await store.writeSnapshot('titled', bytes(4));
+        expect((await store.list())[0]).not.toHaveProperty('title');
+        await store.writeSnapshot('titled', bytes(5), { title: 'x'.repeat(500) });
+        expect((await store.list())[0]?.title).toHaveLength(TITLE_MAX_LENGTH);
       }));
 
     it('deletes a document with its log and says whether there was one', () =>

@@ -1,13 +1,16 @@
-import { Editor } from '@tiptap/core';
+import { Editor, type AnyExtension, type JSONContent } from '@tiptap/core';
 import { Collaboration } from '@tiptap/extension-collaboration';
 import { CollaborationCaret } from '@tiptap/extension-collaboration-caret';
-import { StarterKit } from '@tiptap/starter-kit';
+import { CharacterCount, Placeholder } from '@tiptap/extensions';
 import { Awareness } from 'y-protocols/awareness';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { checkDocumentName } from '../../../common/documentName.js';
 import { SAVED_STATE_QUERY_PARAMETER } from '../../../common/savedState.js';
 import { ACCESS_TOKEN_QUERY_PARAMETER } from '../../../common/accessToken.js';
+import { CloseCode } from '../../../common/closeCodes.js';
+import { createContentCodec, type ContentCodec } from '../../../common/content/createContentCodec.js';
+import { documentExtensions } from '../../../common/content/documentExtensions.js';
 import { persistLocally, type LocalCopy } from './persistLocally.js';
 import type { CollabUser } from './CollabUser.js';
 import { readCollabUser } from './readCollabUser.js';
@@ -38,6 +41,15 @@ export interface CollabEditorOptions {
    * do nothing; the server drops a read-only peer's changes anyway.
    */
   editable?: boolean;
+  /** Grey text shown while the document is empty, e.g. `'Start writing…'`. Default: none. */
+  placeholder?: string;
+  /**
+   * More TipTap extensions, added after Tandem's own (see `documentExtensions`). They must not add
+   * node or mark types: every editor of a document must share one schema, or content one of them
+   * cannot represent stops syncing (`onContentError`). Behaviour (keyboard shortcuts, input rules,
+   * decorations) is fine.
+   */
+  extensions?: AnyExtension[];
   /** Connection status: called once right away, then on every change. */
   onStatus?: (status: ConnectionStatus) => void;
   /** Save status ("Saved" only once the server has every change on disk): called once right away, then on every change. */
@@ -51,7 +63,11 @@ export interface CollabEditorOptions {
   offlineStorage?: boolean;
   /** Everyone in the document (you first): called once right away, then whenever someone joins, leaves or renames. */
   onPresence?: (users: PresenceUser[]) => void;
-  /** The server closed the connection; `permanent` means the editor gave up (e.g. 4400, a bad document name). */
+  /**
+   * The server closed the connection; `permanent` means the editor gave up (e.g. 4400, a bad document name).
+   * On 4404 the document was deleted: the editor becomes read-only and deletes this browser's copy, so a
+   * later visit does not bring the deleted text back.
+   */
   onClose?: (close: ConnectionClose) => void;
   /**
    * The document holds content this editor cannot represent (e.g. written by a newer version).
@@ -77,9 +93,22 @@ export interface CollabEditor {
    * closing the page now would lose it (the document page warns on `beforeunload`).
    */
   readonly hasUnprotectedChanges: boolean;
+  /** The number of words in the document now. */
+  readonly wordCount: number;
+  /** The document as TipTap JSON (the format the HTTP API and `extensions` speak). */
+  getJSON(): JSONContent;
+  /** The document as HTML. */
+  getHTML(): string;
+  /** The document as Markdown (GFM, with `==highlight==`); underline has no Markdown form and is dropped. */
+  getMarkdown(): string;
+  /** Moves the keyboard focus into the document, at the start, the end, or where the caret was (default). */
+  focus(position?: 'start' | 'end'): void;
   /** Changes your name and colour; the others see the new caret and avatar at once. */
   setUser(user: CollabUser): void;
-  /** Closes the connection (telling the others you left) and releases the editor, listeners and document. Safe to call twice. */
+  /**
+   * Closes the connection (telling the others you left) and releases everything the editor holds:
+   * the socket, presence, DOM and window listeners, timers and the document. Safe to call twice.
+   */
   destroy(): void;
   /**
    * `destroy()`, and deletes this browser's copy of the document, with any change the server
@@ -135,7 +164,10 @@ export function createCollabEditor(options: CollabEditorOptions): CollabEditor {
       options.onStatus?.(status);
       saveWatcher?.refresh();
     },
-    ...(options.onClose ? { onClose: options.onClose } : {}),
+    onClose: (close) => {
+      if (close.code === CloseCode.documentDeleted) forgetDeletedDocument();
+      options.onClose?.(close);
+    },
   });
   const saveStatusWatcher = watchSaveStatus({
     provider,
@@ -188,8 +220,8 @@ export function createCollabEditor(options: CollabEditorOptions): CollabEditor {
     element: options.element,
     editable,
     extensions: [
-      // Collaboration brings its own undo/redo, bound to Yjs: undo only reverts your own changes.
-      StarterKit.configure({ undoRedo: false, heading: { levels: [1, 2, 3] } }),
+      ...documentExtensions(),
+      // Its undo manager tracks only this editor's changes: undo never reverts someone else's typing.
       Collaboration.configure({ document: ydoc }),
       CollaborationCaret.configure({
         provider,
@@ -197,6 +229,9 @@ export function createCollabEditor(options: CollabEditorOptions): CollabEditor {
         render: renderCaret,
         selectionRender: renderSelection,
       }),
+      CharacterCount,
+      ...(options.placeholder ? [Placeholder.configure({ placeholder: options.placeholder })] : []),
+      ...(options.extensions ?? []),
     ],
     enableContentCheck: true,
     onContentError: ({ editor: failed, error, disableCollaboration }) => {
@@ -218,6 +253,16 @@ export function createCollabEditor(options: CollabEditorOptions): CollabEditor {
   awareness.on('change', onAwarenessChange);
   emitPresence();
 
+  let deleted = false;
+  /** Kept, this browser's copy would bring the deleted text back on the next visit. */
+  function forgetDeletedDocument(): void {
+    if (deleted || destroyed) return;
+    deleted = true;
+    editor.setEditable(false);
+    localCopy?.discard().catch((error: unknown) => console.warn('Tandem: deleting the local copy of a deleted document failed', error));
+  }
+
+  let codec: ContentCodec | null = null;
   let destroyed = false;
   /** Releases the editor, listeners, connection and document; `closeLocalCopy` decides what happens to the local copy. */
   const release = (closeLocalCopy: (copy: LocalCopy) => void): void => {
@@ -226,7 +271,7 @@ export function createCollabEditor(options: CollabEditorOptions): CollabEditor {
     statusWatcher.destroy();
     saveStatusWatcher.destroy();
     ydoc.off('update', protection.refresh);
-    if (localCopy) closeLocalCopy(localCopy);
+    if (localCopy && !deleted) closeLocalCopy(localCopy);
     editor.destroy();
     // Disconnecting tells the others we left before the socket closes.
     provider.destroy();
@@ -246,6 +291,19 @@ export function createCollabEditor(options: CollabEditorOptions): CollabEditor {
     },
     get hasUnprotectedChanges() {
       return hasUnprotectedChanges();
+    },
+    get wordCount() {
+      return (editor.storage.characterCount as { words(): number }).words();
+    },
+    getJSON: () => editor.getJSON(),
+    getHTML: () => editor.getHTML(),
+    getMarkdown() {
+      // Built on first use: the Markdown grammar is not needed until someone exports.
+      codec ??= createContentCodec();
+      return codec.toMarkdown(editor.getJSON());
+    },
+    focus(position) {
+      editor.commands.focus(position ?? null);
     },
     setUser(user) {
       editor.commands.updateUser(toAwarenessUser(requireUser(user)));

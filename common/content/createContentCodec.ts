@@ -1,0 +1,60 @@
+import { flattenExtensions, getSchema, resolveExtensions, type JSONContent } from '@tiptap/core';
+import { MarkdownManager } from '@tiptap/markdown';
+import { Node as ProseMirrorNode, type Schema } from '@tiptap/pm/model';
+import { documentExtensions } from './documentExtensions.js';
+
+/** Converts Tandem documents between TipTap JSON and Markdown; HTML needs a DOM, so it lives with each side. */
+export interface ContentCodec {
+  /** The document schema (see `documentExtensions`). */
+  readonly schema: Schema;
+  /**
+   * Parses Markdown (CommonMark and GFM: tables, task lists, strikethrough, plus `==highlight==`) into a
+   * document. Syntax the schema has no place for (images, raw HTML) is kept as text.
+   */
+  fromMarkdown(markdown: string): JSONContent;
+  /** Writes a document as Markdown; underline has no Markdown syntax and is written as plain text. */
+  toMarkdown(document: JSONContent): string;
+  /** Checks that `document` fits the schema and returns it normalised; throws `RangeError` saying what does not fit. */
+  checkDocument(document: unknown): JSONContent;
+}
+
+/**
+ * Builds the converters for Tandem's document schema. Building one parses the
+ * schema and the Markdown grammar, so create one and keep it.
+ *
+ * @example
+ * const codec = createContentCodec();
+ * codec.toMarkdown(codec.fromMarkdown('# Notes\n\n- [ ] agenda\n')); // '# Notes\n\n- [ ] agenda\n'
+ */
+export function createContentCodec(): ContentCodec {
+  const extensions = documentExtensions();
+  const schema = getSchema(extensions);
+  const markdown = new MarkdownManager({ extensions: flattenExtensions(resolveExtensions(extensions)) });
+
+  function checkDocument(document: unknown): JSONContent {
+    if (typeof document !== 'object' || document === null || (document as { type?: unknown }).type !== 'doc') {
+      throw new RangeError('content must be a TipTap JSON document: an object with "type": "doc"');
+    }
+    let node: ProseMirrorNode;
+    try {
+      node = ProseMirrorNode.fromJSON(schema, document as JSONContent);
+      node.check();
+    } catch (error) {
+      throw new RangeError(`content does not fit the document schema: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    return node.toJSON() as JSONContent;
+  }
+
+  return {
+    schema,
+    fromMarkdown: (text) => checkDocument(markdown.parse(text)),
+    toMarkdown(document) {
+      // Each top-level block on its own, joined by one blank line: the serializer pads some blocks
+      // (tables) with extra newlines, and trimming them per block never touches a code block's inside.
+      const blocks = (document.content ?? []).map((block) => markdown.serialize({ type: 'doc', content: [block] }).replace(/^\n+|\n+$/g, ''));
+      const text = blocks.filter((block) => block.length > 0).join('\n\n');
+      return text.length > 0 ? `${text}\n` : '';
+    },
+    checkDocument,
+  };
+}

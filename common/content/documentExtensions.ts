@@ -1,0 +1,38 @@
+import type { AnyExtension } from '@tiptap/core';
+import { Highlight } from '@tiptap/extension-highlight';
+import { TaskItem, TaskList } from '@tiptap/extension-list';
+import { TableKit } from '@tiptap/extension-table';
+import { StarterKit } from '@tiptap/starter-kit';
+
+/**
+ * The extensions that define what a Tandem document can hold: its schema.
+ * The editor, the server (seeding imported content) and the converters all
+ * build from this one list, so a document written by one reads the same in
+ * the others. Editor-only behaviour (collaboration, carets, placeholder) is
+ * added by the editor on top.
+ *
+ * Blocks: paragraph, headings 1–3, bullet, ordered and task lists, quote,
+ * code block, horizontal rule, table. Marks: bold, italic, underline, strike,
+ * code, highlight, link.
+ */
+export function documentExtensions(): AnyExtension[] {
+  return [
+    StarterKit.configure({
+      // Collaboration brings its own undo/redo, bound to Yjs: undo only reverts your own changes.
+      undoRedo: false,
+      heading: { levels: [1, 2, 3] },
+      link: {
+        // Clicking a link in an editor places the caret; opening it is Mod-click (see the editor's link handling).
+        openOnClick: false,
+        autolink: true,
+        linkOnPaste: true,
+        defaultProtocol: 'https',
+        HTMLAttributes: { rel: 'noopener noreferrer nofollow', target: '_blank' },
+      },
+    }),
+    TaskList,
+    TaskItem.configure({ nested: true }),
+    Highlight,
+    TableKit.configure({ table: { resizable: false } }),
+  ];
+}

@@ -1,0 +1,20 @@
+/**
+ * `tandem/editor`: the embeddable collaborative editor.
+ *
+ * @example
+ * import { createCollabEditor } from 'tandem/editor';
+ * import 'tandem/editor/style.css';
+ *
+ * const collab = createCollabEditor({
+ *   element: document.querySelector('#editor')!,
+ *   serverUrl: 'wss://docs.example.com/ws',
+ *   documentName: 'meeting-notes',
+ *   user: { name: 'Ada', color: '#1565c0' },
+ * });
+ */
+export { createCollabEditor, type CollabEditor, type CollabEditorOptions } from './createCollabEditor.js';
+export type { CollabUser } from './CollabUser.js';
+export type { PresenceUser } from './readPresence.js';
+export type { ConnectionClose, ConnectionStatus } from './watchConnectionStatus.js';
+export type { SaveStatus } from './watchSaveStatus.js';
+export { documentExtensions } from '../../../common/content/documentExtensions.js';
