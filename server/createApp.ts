@@ -7,7 +7,6 @@ import { zValidator } from '@hono/zod-validator';
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { bearerAuth } from 'hono/bearer-auth';
 import { bodyLimit } from 'hono/body-limit';
-import { csrf } from 'hono/csrf';
 import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
 import type { WSContext } from 'hono/ws';
@@ -132,7 +131,12 @@ export function createApp(options: AppOptions) {
   let connectionCount = 0;
 
   app.onError((error, c) => {
-    if (error instanceof HTTPException) return error.getResponse();
+    if (error instanceof HTTPException) {
+      // Middleware that built its own response (bearerAuth) keeps it; the rest get the API's JSON error shape.
+      if (error.res) return error.getResponse();
+      const code = error.status === 400 ? 'invalid-body' : `http-${error.status}`;
+      return c.json<ErrorBody>({ error: { code, message: error.message } }, error.status);
+    }
     logger.error({ err: error, method: c.req.method, path: c.req.path }, 'request failed');
     return c.json<ErrorBody>({ error: { code: 'internal', message: 'internal server error' } }, 500);
   });
@@ -160,7 +164,14 @@ export function createApp(options: AppOptions) {
   app.use('/api/*', (c, next) => (c.req.method === 'POST' && c.req.path === '/api/documents' ? importBodyLimit : apiBodyLimit)(c, next));
   // A page on another site must not change documents through a visitor's browser (forms and text/plain
   // posts skip CORS preflight); a JSON body or a DELETE from a foreign page already needs a preflight we never grant.
-  app.use('/api/*', csrf({ origin: (origin, c) => checkOrigin(origin, c.req.header('host'), policy.allowedOrigins) }));
+  // Browsers send Origin with every cross-site POST and DELETE; tools such as curl send none and pass.
+  app.use('/api/*', async (c, next) => {
+    const origin = c.req.header('origin');
+    if (c.req.method !== 'GET' && c.req.method !== 'HEAD' && !checkOrigin(origin, c.req.header('host'), policy.allowedOrigins)) {
+      return c.json<ErrorBody>({ error: { code: 'forbidden-origin', message: `requests from pages on ${origin} are not allowed; add it to ALLOWED_ORIGINS` } }, 403);
+    }
+    return next();
+  });
 
   app.get('/healthz', (c) => c.json({ status: 'ok', loadedDocuments: registry.size, uptimeSeconds: Math.round(process.uptime()) }));
 

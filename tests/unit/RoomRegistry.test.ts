@@ -7,7 +7,9 @@ import { decodeMessage } from '../../server/protocol/decodeMessage.js';
 import { Peer } from '../../server/rooms/Peer.js';
 import { RecordingSocket } from '../support/RecordingSocket.js';
 import { RoomRegistry, ShuttingDownError } from '../../server/rooms/RoomRegistry.js';
+import type { SnapshotMetadata } from '../../storage/DocumentStore.js';
 import { MemoryDocumentStore } from '../../storage/MemoryDocumentStore.js';
+import { CloseCode } from '../../common/closeCodes.js';
 import { waitFor } from '../support/waitFor.js';
 
 /** The real memory store, with hooks to hold or fail loads and saves. */
@@ -50,7 +52,7 @@ class ControlledStore extends MemoryDocumentStore {
     return super.appendUpdates(name, updates);
   }
 
-  override async writeSnapshot(name: string, state: Uint8Array) {
+  override async writeSnapshot(name: string, state: Uint8Array, metadata?: SnapshotMetadata) {
     await this.#gate;
     if (this.failSaves > 0) {
       this.failSaves -= 1;
@@ -58,7 +60,7 @@ class ControlledStore extends MemoryDocumentStore {
       throw new Error('disk full');
     }
     this.saves += 1;
-    return super.writeSnapshot(name, state);
+    return super.writeSnapshot(name, state, metadata);
   }
 
   /** The document's text as a fresh load would see it. */
@@ -241,5 +243,87 @@ describe('RoomRegistry', () => {
     // Closing wrote a snapshot: nothing is left in the log to replay.
     expect((await store.load('closing'))!.updates).toEqual([]);
     await expect(registry.join('closing', newPeer().peer)).rejects.toBeInstanceOf(ShuttingDownError);
+  });
+});
+
+describe('RoomRegistry: creating and deleting documents', () => {
+  /** A Yjs update holding a TipTap document with one heading, as the importer builds it. */
+  function headingUpdate(title: string): Uint8Array {
+    const doc = new Y.Doc();
+    const heading = new Y.XmlElement('heading');
+    heading.setAttribute('level', '1');
+    heading.insert(0, [new Y.XmlText(title)]);
+    doc.getXmlFragment('default').insert(0, [heading]);
+    return Y.encodeStateAsUpdate(doc);
+  }
+
+  it('seeds a new document once: the second create of the same name changes nothing', async () => {
+    const store = new ControlledStore();
+    const registry = registryWith(store);
+    const results = await Promise.all([registry.create('fresh', headingUpdate('First')), registry.create('fresh', headingUpdate('Second'))]);
+    expect(results.sort()).toEqual([false, true]);
+    const listed = await store.list();
+    expect(listed.map((info) => info.documentName)).toEqual(['fresh']);
+    // One heading, whichever create won: the content was not applied twice.
+    const stored = (await store.load('fresh'))!;
+    const doc = new Y.Doc();
+    if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot);
+    for (const update of stored.updates) Y.applyUpdate(doc, update);
+    expect(doc.getXmlFragment('default').length).toBe(1);
+    expect(['First', 'Second']).toContain(listed[0]!.title);
+    await registry.close();
+  });
+
+  it('refuses to seed a stored document, even an empty one, and seeds one opened but never written', async () => {
+    const store = new ControlledStore();
+    await store.appendUpdates('emptied', [Y.encodeStateAsUpdate(new Y.Doc())]);
+    const registry = registryWith(store);
+    expect(await registry.create('emptied', headingUpdate('Late'))).toBe(false);
+    const { peer, socket } = newPeer();
+    await registry.join('opened', peer);
+    expect(await registry.create('opened', headingUpdate('Seeded'))).toBe(true);
+    // The peer already in the empty document receives the content live.
+    const received = socket.frames.map((frame) => decodeMessage(frame)).filter((message) => message.type === 'sync-update');
+    expect(received).toHaveLength(1);
+    await registry.close();
+  });
+
+  it('deletes a document: its peers get 4404, its data is gone, and a later join finds a new empty document', async () => {
+    const store = new ControlledStore();
+    const registry = registryWith(store);
+    const first = newPeer();
+    const room = await registry.join('doomed', first.peer);
+    room.receive(first.peer, textUpdate('secret'));
+    await room.flush();
+    expect(await registry.delete('doomed')).toBe(true);
+    expect(first.socket.closedWith?.code).toBe(CloseCode.documentDeleted);
+    expect(await store.load('doomed')).toBeNull();
+    expect(await registry.delete('doomed')).toBe(false);
+    const second = newPeer();
+    const fresh = await registry.join('doomed', second.peer);
+    expect(fresh).not.toBe(room);
+    expect(fresh.doc.getText('t').toString()).toBe('');
+    await registry.close();
+  });
+
+  it('writes nothing after a delete: updates still in flight land before the files are removed', async () => {
+    const store = new ControlledStore();
+    const registry = registryWith(store);
+    const { peer } = newPeer();
+    const room = await registry.join('racing', peer);
+    store.hold();
+    room.receive(peer, textUpdate('in flight'));
+    const deletion = registry.delete('racing');
+    // A join during the deletion waits for it.
+    const late = newPeer();
+    const joining = registry.join('racing', late.peer);
+    store.release();
+    expect(await deletion).toBe(true);
+    expect(await store.load('racing')).toBeNull();
+    const rejoined = await joining;
+    expect(rejoined.doc.getText('t').toString()).toBe('');
+    // Nothing written later brings it back either.
+    await registry.close();
+    expect(await store.load('racing')).toBeNull();
   });
 });
