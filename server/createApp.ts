@@ -30,7 +30,7 @@ import { CloseCode, closeReason } from './rooms/closeCodes.js';
 import { DocumentTooLargeError } from './rooms/Room.js';
 import type { WebSocketLike } from './rooms/Peer.js';
 import { PeerConnection, type ConnectionLimits } from './rooms/PeerConnection.js';
-import type { RoomRegistry } from './rooms/RoomRegistry.js';
+import { ShuttingDownError, type RoomRegistry } from './rooms/RoomRegistry.js';
 
 export interface AppOptions {
   registry: RoomRegistry;
@@ -251,6 +251,7 @@ export function createApp(options: AppOptions) {
       try {
         created = await registry.create(name, update);
       } catch (error) {
+        if (error instanceof ShuttingDownError) return shuttingDown(c);
         if (!(error instanceof DocumentTooLargeError)) throw error;
         return c.json<ErrorBody>({ error: { code: 'document-too-large', message: error.message } }, 413);
       }
@@ -266,11 +267,21 @@ export function createApp(options: AppOptions) {
     if (!check.ok) return c.json<ErrorBody>({ error: { code: 'bad-document-name', message: check.reason } }, 400);
     const refusal = refuseChange(c, documentName);
     if (refusal) return refusal;
-    if (!(await registry.delete(documentName))) {
-      return c.json<ErrorBody>({ error: { code: 'not-found', message: `there is no document named "${documentName}"` } }, 404);
+    let deleted: boolean;
+    try {
+      deleted = await registry.delete(documentName);
+    } catch (error) {
+      if (error instanceof ShuttingDownError) return shuttingDown(c);
+      throw error;
     }
+    if (!deleted) return c.json<ErrorBody>({ error: { code: 'not-found', message: `there is no document named "${documentName}"` } }, 404);
     return c.body(null, 204);
   });
+
+  function shuttingDown(c: Context<AppEnv>): Response {
+    c.header('Retry-After', '5');
+    return c.json<ErrorBody>({ error: { code: 'shutting-down', message: 'the server is shutting down; try again shortly' } }, 503);
+  }
 
   const { adminKey, authSecret } = access;
   if (adminKey !== null && authSecret !== null) {

@@ -79,6 +79,7 @@ export class RoomRegistry {
    * document. Joins that arrive meanwhile wait and then find a new, empty document.
    */
   delete(documentName: string): Promise<boolean> {
+    if (this.#closing) return Promise.reject(new ShuttingDownError());
     const pending = this.#deleting.get(documentName);
     if (pending) return pending;
     const deletion = this.#delete(documentName).finally(() => this.#deleting.delete(documentName));
@@ -87,7 +88,7 @@ export class RoomRegistry {
   }
 
   async #delete(documentName: string): Promise<boolean> {
-    // A load in progress ends with a room whose peers must be closed too.
+    // A load in progress ends with a room whose peers must be closed too (a failed one leaves no room, and files to delete).
     await this.#loading.get(documentName)?.catch(() => undefined);
     const room = this.#rooms.get(documentName);
     let wasLoaded = false;
