@@ -5,7 +5,7 @@ import { precompressAssets } from './build/precompressAssets.js';
 const webDir = fileURLToPath(new URL('.', import.meta.url));
 
 /**
- * Builds the two pages into `dist/web/` (`index.html`, `document.html`, and
+ * Builds the pages into `dist/web/` (`index.html`, `document.html`, `embed.html`, and
  * everything else under `assets/`), which is the layout the server serves.
  * Asset URLs are absolute (`/assets/…`) because `document.html` is served at
  * `/d/<documentName>`.
@@ -29,6 +29,7 @@ export default defineConfig({
       input: {
         index: fileURLToPath(new URL('index.html', import.meta.url)),
         document: fileURLToPath(new URL('document.html', import.meta.url)),
+        embed: fileURLToPath(new URL('embed.html', import.meta.url)),
       },
     },
   },
@@ -41,13 +42,14 @@ export default defineConfig({
   },
 });
 
-/** In dev, answer `/d/<documentName>` with the editor page, as the server does in production. */
+/** In dev, answer `/d/<documentName>` and `/embed/<documentName>` with their pages, as the server does in production. */
 function documentRoutes(): Plugin {
   return {
     name: 'tandem-document-routes',
     configureServer(server) {
       server.middlewares.use((request, _response, next) => {
         if (request.url?.startsWith('/d/')) request.url = '/document.html';
+        else if (request.url?.startsWith('/embed/')) request.url = '/embed.html';
         next();
       });
     },
