@@ -142,9 +142,13 @@ test('everyone sees the name on the link, never the one a browser remembers, and
   await bob.page.keyboard.press('Escape');
   expect(await bob.page.evaluate(() => localStorage.getItem('tandem.user'))).toContain('Mallory');
 
-  // The copied link keeps Bob's token, so whoever opens it gets in (read-only, as Bob).
+  // The shared link keeps Bob's token, so whoever opens it gets in (read-only, as Bob); the panel says so.
+  await bob.page.getByTestId('share-button').click();
+  await expect(bob.page.getByTestId('share-sentence')).toContainText('Anyone with this link can view this document');
+  await expect(bob.page.getByTestId('share-sentence')).toContainText('They appear to others as Bob.');
+  await expect(bob.page.getByTestId('share-link')).toHaveValue(`${server.httpUrl}${bobLink}`);
   await bob.page.getByTestId('copy-link').click();
-  await expect(bob.page.getByTestId('copy-link')).toHaveText('Link copied');
+  await expect(bob.page.getByTestId('copy-link')).toHaveText('Copied');
   const copied = await bob.page.evaluate(() => navigator.clipboard.readText());
   expect(copied).toBe(`${server.httpUrl}${bobLink}`);
   const friend = await visit(browser, copied.slice(server.httpUrl.length));
@@ -161,7 +165,7 @@ test('an expired link, a link for another document and a damaged link each say w
   await expect(error).toContainText('This link has expired');
   await expect(error).toContainText('Ask the person who shared it for a new link.');
   await expect(editor(expired.page)).toHaveCount(0);
-  await expect(expired.page.getByTestId('copy-link')).toBeHidden();
+  await expect(expired.page.getByTestId('share-button')).toBeHidden();
   await expect(status(expired.page)).toHaveAttribute('data-status', 'offline');
 
   const elsewhere = await visit(browser, `/d/team-notes?token=${await token({ documents: ['other-*'] })}`);

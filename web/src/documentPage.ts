@@ -4,20 +4,28 @@ import { identityFromToken } from './access/identityFromToken.js';
 import { readAccessToken } from './access/readAccessToken.js';
 import { withToken } from './access/withToken.js';
 import { accessProblemFromClose } from './documentPage/accessProblemFromClose.js';
-import { createCopyLinkButton } from './documentPage/createCopyLinkButton.js';
 import { createDocumentError, type DocumentErrorOptions } from './documentPage/createDocumentError.js';
+import { createExportMenu } from './documentPage/createExportMenu.js';
 import { createNotice } from './documentPage/createNotice.js';
 import { createPresenceList } from './documentPage/createPresenceList.js';
+import { createSharePanel } from './documentPage/createSharePanel.js';
 import { createStatusPill } from './documentPage/createStatusPill.js';
 import { createUserMenu } from './documentPage/createUserMenu.js';
+import { createWordCount } from './documentPage/createWordCount.js';
+import { firstHeadingText } from './documentPage/firstHeadingText.js';
 import { readDocumentName } from './documentPage/readDocumentName.js';
+import { shareSentence } from './documentPage/shareSentence.js';
+import { standaloneHtml } from './documentPage/standaloneHtml.js';
 import { createWordmark } from './dom/createWordmark.js';
+import { downloadFile } from './dom/downloadFile.js';
 import { h } from './dom/h.js';
 import { requireElement } from './dom/requireElement.js';
 import { createCollabEditor } from './editor/createCollabEditor.js';
 import { asSentence } from './text/asSentence.js';
 import { registerAppShell } from './offline/registerAppShell.js';
-import { createToolbar } from './toolbar/createToolbar.js';
+import { createToolbar, type Toolbar } from './toolbar/createToolbar.js';
+import { linkShortcut } from './toolbar/linkShortcut.js';
+import { CloseCode } from '../../common/closeCodes.js';
 import type { CollabUser } from './editor/CollabUser.js';
 import { createUserPreferences, type UserPreferences } from './user/createUserPreferences.js';
 
@@ -30,16 +38,14 @@ const CLOSE_NOTICES: Record<number, string> = {
   1013: 'The server is busy right now. Your edits are kept; reconnecting…',
 };
 
-/** The server refused a change because the document reached its size limit; the client stops retrying. */
-const DOCUMENT_TOO_LARGE = 4413;
-
 /**
  * The editor page, served at `/d/<documentName>`: header (document name,
- * connection status, who is here, your name), formatting toolbar, and the
- * shared document. On a server that requires access links the page's
- * `?token=` goes to the server with the connection, and decides (for display
- * only; the server enforces it) whether the page is read-only and whether
- * your name is yours to pick.
+ * word count, connection status, who is here, your name, export and share),
+ * formatting toolbar, and the shared document. On a server that requires
+ * access links the page's `?token=` goes to the server with the connection
+ * and into the shared link, and decides (for display only; the server
+ * enforces it) whether the page is read-only and whether your name is yours
+ * to pick.
  */
 function mountDocumentPage(root: HTMLElement, location: Location): void {
   const access = readAccessToken(location.search);
@@ -79,7 +85,19 @@ function mountDocumentPage(root: HTMLElement, location: Location): void {
   }
   const statusPill = createStatusPill({ readOnly });
   const notice = createNotice();
-  const copyLink = createCopyLinkButton(location.href, copyLinkTitle());
+  const wordCount = createWordCount();
+  // The page's own address with its token (if any): whoever opens it gets the same access.
+  const share = createSharePanel(`${location.origin}${withToken(location.pathname, token)}`, shareSentence(access));
+  const exportMenu = createExportMenu([
+    { id: 'markdown', label: 'Markdown', extension: '.md', run: () => downloadFile(`${documentName}.md`, collab.getMarkdown(), 'text/markdown') },
+    {
+      id: 'html',
+      label: 'HTML',
+      extension: '.html',
+      run: () => downloadFile(`${documentName}.html`, standaloneHtml(firstHeadingText(collab.getJSON()) ?? documentName, collab.getHTML()), 'text/html'),
+    },
+    { id: 'json', label: 'JSON', extension: '.json', run: () => downloadFile(`${documentName}.json`, `${JSON.stringify(collab.getJSON(), null, 2)}\n`, 'application/json') },
+  ]);
   const readOnlyBadge = access?.readable && readOnly ? createReadOnlyBadge('Your link lets you read this document and follow changes live, but not edit it.') : null;
   const toolbarRow = h('div', { class: 'toolbar-row' });
   const surface = h('div', { class: 'paper', 'data-testid': 'editor', 'data-read-only': String(readOnly) });
@@ -114,11 +132,15 @@ function mountDocumentPage(root: HTMLElement, location: Location): void {
     menu.open();
     presence.setMenuOpen(true);
   }
-  actions.append(...(readOnlyBadge ? [readOnlyBadge] : []), statusPill.element, presence.element, copyLink.element);
+  actions.append(...(readOnlyBadge ? [readOnlyBadge] : []), wordCount.element, statusPill.element, presence.element, exportMenu.element, share.element);
   header.append(menu.element);
 
   /** Set once the page is on its way to a reload that drops this browser's unsaved changes on purpose. */
   let discarding = false;
+  /** Set once the document was deleted: nothing is left to protect by staying. */
+  let deleted = false;
+  // Created after the editor, which it needs; Mod-K only reaches it once both exist.
+  let toolbar: Toolbar | null = null;
   const collab = createCollabEditor({
     element: surface,
     serverUrl: `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`,
@@ -126,6 +148,8 @@ function mountDocumentPage(root: HTMLElement, location: Location): void {
     user,
     ...(token ? { token } : {}),
     editable: !readOnly,
+    placeholder: 'Start writing…',
+    extensions: readOnly ? [] : [linkShortcut(() => toolbar?.openLinkForm())],
     onStatus: (status) => {
       statusPill.set(status);
       surface.dataset['connection'] = status;
@@ -141,7 +165,11 @@ function mountDocumentPage(root: HTMLElement, location: Location): void {
     onPresence: (users) => presence.update(users),
     onClose: (close) => {
       const detail = close.reason ? asSentence(close.reason) : `The server refused the connection (close code ${close.code}).`;
-      if (close.code === DOCUMENT_TOO_LARGE) {
+      if (close.code === CloseCode.documentDeleted) {
+        showDeleted();
+        return;
+      }
+      if (close.code === CloseCode.documentTooLarge) {
         statusPill.stop({ label: 'Not saved', description: `Disconnected: ${detail}` });
         showTooLarge(close.reason);
         return;
@@ -170,12 +198,21 @@ function mountDocumentPage(root: HTMLElement, location: Location): void {
       notice.show('This document contains content this version of Tandem cannot display. Editing is turned off so nothing is lost.');
     },
   });
-  const toolbar = readOnly ? null : createToolbar(collab.editor);
+  toolbar = readOnly ? null : createToolbar(collab.editor);
   if (toolbar) toolbarRow.append(toolbar.element);
+
+  // Remote changes count too; counted once per frame however many arrive.
+  let countFrame = 0;
+  const countWords = (): void => {
+    cancelAnimationFrame(countFrame);
+    countFrame = requestAnimationFrame(() => wordCount.set(collab.wordCount));
+  };
+  collab.editor.on('update', countWords);
+  wordCount.set(collab.wordCount);
 
   // Closing the tab now would lose changes that are neither on the server's disk nor stored in this browser.
   window.addEventListener('beforeunload', (event) => {
-    if (readOnly || discarding || !collab.hasUnprotectedChanges) return;
+    if (readOnly || discarding || deleted || !collab.hasUnprotectedChanges) return;
     event.preventDefault();
     event.returnValue = '';
   });
@@ -186,12 +223,6 @@ function mountDocumentPage(root: HTMLElement, location: Location): void {
     event.preventDefault();
     collab.editor.commands.focus('end');
   });
-
-  function copyLinkTitle(): string | undefined {
-    if (!access) return undefined;
-    const can = readOnly ? 'read' : 'edit';
-    return `Copy this link. Whoever has it can ${can} this document${identity ? `, shown as ${identity.name}` : ''}.`;
-  }
 
   /** Removes the formatting toolbar, for a page where nothing can be edited any more. */
   function removeToolbar(): void {
@@ -227,17 +258,49 @@ function mountDocumentPage(root: HTMLElement, location: Location): void {
     );
   }
 
-  /** Replaces the editor with an error, for a document the server will not serve. */
-  function showFatal(titleText: string, detail: string, options: Omit<DocumentErrorOptions, 'homeHref'> = {}): void {
-    // Tear down after the provider finishes emitting the close event that got us here.
-    queueMicrotask(() => collab.destroy());
+  /** Stops everything that only makes sense in a live document: editing, presence, sharing. */
+  function leaveDocument(): void {
     removeToolbar();
     notice.hide();
     menu.close(false);
     menu.destroy();
-    // Nobody is "here" any more, there is nothing to share, and the card says more than the pill.
+    share.destroy();
+    collab.editor.off('update', countWords);
+    cancelAnimationFrame(countFrame);
+    wordCount.destroy();
+    // Nobody is "here" any more and there is nothing to share.
     presence.element.hidden = true;
-    copyLink.element.hidden = true;
+    share.element.hidden = true;
+  }
+
+  /**
+   * Someone deleted the document while it was open. The editor (now read-only, its copy in this
+   * browser deleted) keeps showing the text under the card, so anything worth keeping can still
+   * be copied or exported.
+   */
+  function showDeleted(): void {
+    deleted = true;
+    leaveDocument();
+    statusPill.stop({ label: 'Deleted', description: 'This document was deleted on the server.' });
+    surface.dataset['deleted'] = 'true';
+    surface.before(
+      createDocumentError(
+        'This document was deleted',
+        `Someone deleted “${documentName}” while you had it open, for everyone. What you see below is not saved anywhere: copy or export anything you want to keep.`,
+        { homeHref, reason: 'deleted', icon: 'trash' },
+      ),
+    );
+  }
+
+  /** Replaces the editor with an error, for a document the server will not serve. */
+  function showFatal(titleText: string, detail: string, options: Omit<DocumentErrorOptions, 'homeHref'> = {}): void {
+    // Tear down after the provider finishes emitting the close event that got us here.
+    queueMicrotask(() => collab.destroy());
+    leaveDocument();
+    // There is nothing to export, and the card says more than the pill.
+    exportMenu.element.hidden = true;
+    wordCount.element.hidden = true;
+    exportMenu.destroy();
     statusPill.element.hidden = true;
     if (readOnlyBadge) readOnlyBadge.hidden = true;
     surface.replaceWith(createDocumentError(titleText, detail, { ...options, homeHref }));

@@ -26,6 +26,25 @@ const ICONS = {
   eye: '<path d="M2 12s3.6-7 10-7 10 7 10 7-3.6 7-10 7S2 12 2 12z"/><circle cx="12" cy="12" r="3"/>',
   lock: '<rect x="4" y="11" width="16" height="10" rx="2.5"/><path d="M8 11V7a4 4 0 0 1 8 0v4"/>',
   refresh: '<path d="M20 11a8 8 0 0 0-14.6-4.5L4 8"/><path d="M4 4v4h4"/><path d="M4 13a8 8 0 0 0 14.6 4.5L20 16"/><path d="M20 20v-4h-4"/>',
+  unlink:
+    '<path d="M10 14a4 4 0 0 0 5.66 0l3-3a4 4 0 0 0-3.2-6.8"/><path d="M14 10a4 4 0 0 0-5.66 0l-3 3a4 4 0 0 0 3.2 6.8"/><path d="M4 4l16 16"/>',
+  taskList:
+    '<rect x="3.5" y="4.5" width="5" height="5" rx="1.2"/><path d="m4.8 16.5 1.4 1.4 2.6-2.8"/><path d="M12 7h8.5M12 17h8.5"/>',
+  highlight: '<path d="m14.5 4.5 5 5L11 18H6v-5z"/><path d="M4 21h16"/><path d="m12 7 5 5"/>',
+  table: '<rect x="3" y="4" width="18" height="16" rx="2"/><path d="M3 9.5h18M3 15h18M9 9.5V20M15 9.5V20"/>',
+  rowAdd: '<rect x="3" y="4" width="18" height="8" rx="2"/><path d="M12 15v6M9 18h6"/><path d="M9 4v8M15 4v8"/>',
+  columnAdd: '<rect x="4" y="3" width="8" height="18" rx="2"/><path d="M15 12h6M18 9v6"/><path d="M4 9h8M4 15h8"/>',
+  rowDelete: '<rect x="3" y="4" width="18" height="8" rx="2"/><path d="m9.5 15.5 5 5M14.5 15.5l-5 5"/><path d="M9 4v8M15 4v8"/>',
+  columnDelete: '<rect x="4" y="3" width="8" height="18" rx="2"/><path d="m15.5 9.5 5 5M20.5 9.5l-5 5"/><path d="M4 9h8M4 15h8"/>',
+  tableDelete:
+    '<path d="M11 20H5a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2h14a2 2 0 0 1 2 2v5"/><path d="M3 9.5h18M9 9.5V20"/><path d="m15 15 5 5M20 15l-5 5"/>',
+  share: '<path d="M12 3v12"/><path d="m7.5 7.5 4.5-4.5 4.5 4.5"/><path d="M5 12v6.5A2.5 2.5 0 0 0 7.5 21h9a2.5 2.5 0 0 0 2.5-2.5V12"/>',
+  download: '<path d="M12 3v12"/><path d="m7.5 10.5 4.5 4.5 4.5-4.5"/><path d="M4 17v1.5A2.5 2.5 0 0 0 6.5 21h11a2.5 2.5 0 0 0 2.5-2.5V17"/>',
+  upload: '<path d="M12 15V3"/><path d="m7.5 7.5 4.5-4.5 4.5 4.5"/><path d="M4 17v1.5A2.5 2.5 0 0 0 6.5 21h11a2.5 2.5 0 0 0 2.5-2.5V17"/>',
+  search: '<circle cx="11" cy="11" r="7"/><path d="m20 20-3.5-3.5"/>',
+  trash: '<path d="M4 7h16"/><path d="M10 11v6M14 11v6"/><path d="M6 7l1 12a2 2 0 0 0 2 2h6a2 2 0 0 0 2-2l1-12"/><path d="M9 7V4.5A1.5 1.5 0 0 1 10.5 3h3A1.5 1.5 0 0 1 15 4.5V7"/>',
+  close: '<path d="M6 6l12 12M18 6 6 18"/>',
+  chevronDown: '<path d="m6 9 6 6 6-6"/>',
 } as const;
 
 /** The names `icon` knows. */

@@ -1,8 +1,10 @@
-import { ApiError } from './ApiError.js';
+import { apiRequest } from './apiRequest.js';
 
 /** One row of the document list, as `GET /api/documents` describes it. */
 export interface DocumentSummary {
   name: string;
+  /** The text of its first heading, or `null` when it has none (or the server does not say). */
+  title: string | null;
   /** Stored size in bytes. */
   size: number;
   createdAt: Date;
@@ -25,17 +27,7 @@ export interface FetchDocumentsOptions {
  * response that is not the expected shape.
  */
 export async function fetchDocuments(options: FetchDocumentsOptions = {}): Promise<DocumentSummary[]> {
-  const headers: Record<string, string> = { accept: 'application/json' };
-  if (options.token) headers['authorization'] = `Bearer ${options.token}`;
-  const response = await fetch('/api/documents', { headers, ...(options.signal ? { signal: options.signal } : {}) });
-  const body: unknown = await response.json().catch((error: unknown) => {
-    if (!response.ok) throw new ApiError(response.status, null, `the server answered ${response.status} ${response.statusText}`);
-    throw new Error(`the server answered ${response.status} ${response.statusText} without JSON`, { cause: error });
-  });
-  if (!response.ok) {
-    const { code, message } = readError(body);
-    throw new ApiError(response.status, code, message ?? `the server answered ${response.status} ${response.statusText}`);
-  }
+  const body = await apiRequest('/api/documents', options);
   const documents = isRecord(body) ? body['documents'] : undefined;
   if (!Array.isArray(documents)) throw new Error('the server sent an unexpected document list');
   return documents.map(readSummary);
@@ -43,25 +35,20 @@ export async function fetchDocuments(options: FetchDocumentsOptions = {}): Promi
 
 function readSummary(value: unknown): DocumentSummary {
   if (!isRecord(value)) throw new Error('the server sent an unexpected document entry');
-  const { name, size, createdAt, updatedAt, peers, damaged } = value;
+  const { name, title, size, createdAt, updatedAt, peers, damaged } = value;
   if (typeof name !== 'string' || typeof size !== 'number' || typeof peers !== 'number' || typeof createdAt !== 'string' || typeof updatedAt !== 'string') {
     throw new Error(`the server sent an unexpected document entry: ${JSON.stringify(value).slice(0, 200)}`);
   }
   return {
     name,
+    // An older server sends no title; an empty one says nothing either.
+    title: typeof title === 'string' && title.trim().length > 0 ? title.trim() : null,
     size,
     peers,
     createdAt: new Date(createdAt),
     updatedAt: new Date(updatedAt),
     ...(typeof damaged === 'string' ? { damaged } : {}),
   };
-}
-
-/** The `{ "error": { "code", "message" } }` body of an HTTP error, as far as it is there. */
-function readError(body: unknown): { code: string | null; message: string | null } {
-  if (!isRecord(body) || !isRecord(body['error'])) return { code: null, message: null };
-  const { code, message } = body['error'];
-  return { code: typeof code === 'string' ? code : null, message: typeof message === 'string' ? message : null };
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

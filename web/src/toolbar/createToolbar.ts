@@ -1,13 +1,17 @@
 import type { Editor } from '@tiptap/core';
 import { h } from '../dom/h.js';
 import { icon } from '../dom/icon.js';
+import { createLinkForm } from './createLinkForm.js';
 import { isApplePlatform } from './isApplePlatform.js';
 import { shortcutLabel } from './shortcutLabel.js';
-import { TOOLBAR_GROUPS, type ToolbarAction } from './toolbarGroups.js';
+import { TOOLBAR_GROUPS, type ToolbarAction, type ToolbarContext } from './toolbarGroups.js';
 
 /** A mounted toolbar; `destroy()` stops it following the editor. */
 export interface Toolbar {
+  /** The toolbar and its link form: mount it where the form may drop down below the buttons. */
   element: HTMLElement;
+  /** Opens the link form for the selection, e.g. on Mod-K. */
+  openLinkForm(): void;
   destroy(): void;
 }
 
@@ -15,25 +19,32 @@ export interface Toolbar {
  * The formatting toolbar for an editor: `role="toolbar"`, one tab stop,
  * arrow keys move between buttons (WAI-ARIA toolbar pattern). Buttons show
  * whether a mark or block is active (`aria-pressed`) and are disabled where
- * their command cannot run.
+ * their command cannot run; the table controls show only in a table. The
+ * link button opens a small form (see `createLinkForm`).
  */
 export function createToolbar(editor: Editor, label = 'Formatting'): Toolbar {
   const apple = isApplePlatform(navigator);
   const buttons: { action: ToolbarAction; button: HTMLButtonElement }[] = [];
-  const element = h('div', { role: 'toolbar', 'aria-label': label, 'aria-orientation': 'horizontal', class: 'toolbar', 'data-testid': 'toolbar' });
+  const groups: { divider: HTMLElement | null; members: HTMLButtonElement[] }[] = [];
+  const toolbar = h('div', { role: 'toolbar', 'aria-label': label, 'aria-orientation': 'horizontal', class: 'toolbar', 'data-testid': 'toolbar' });
+  const linkForm = createLinkForm(editor);
+  const context: ToolbarContext = { openLinkForm };
 
   TOOLBAR_GROUPS.forEach((group, index) => {
-    if (index > 0) element.append(h('span', { class: 'toolbar__divider', role: 'separator', 'aria-orientation': 'vertical' }));
+    const divider = index > 0 ? h('span', { class: 'toolbar__divider', role: 'separator', 'aria-orientation': 'vertical' }) : null;
+    if (divider) toolbar.append(divider);
+    const members: HTMLButtonElement[] = [];
     for (const action of group) {
-      const shortcut = shortcutLabel(action.shortcut, apple);
+      const shortcut = action.shortcut === undefined ? null : shortcutLabel(action.shortcut, apple);
       const button = h(
         'button',
         {
           type: 'button',
           class: 'toolbar__button',
-          'aria-label': action.label,
-          'aria-keyshortcuts': action.shortcut.replace('Mod', apple ? 'Meta' : 'Control').replaceAll('-', '+'),
-          title: `${action.label} (${shortcut})`,
+          // A button showing text ("H1") says it too, so it can be asked for by what it shows (WCAG 2.5.3).
+          'aria-label': 'text' in action.face ? `${action.face.text}: ${action.label}` : action.label,
+          'aria-keyshortcuts': action.shortcut?.replace('Mod', apple ? 'Meta' : 'Control').replaceAll('-', '+'),
+          title: shortcut === null ? action.label : `${action.label} (${shortcut})`,
           'data-testid': `toolbar-${action.id}`,
           tabindex: buttons.length === 0 ? 0 : -1,
         },
@@ -44,17 +55,23 @@ export function createToolbar(editor: Editor, label = 'Formatting'): Toolbar {
       button.addEventListener('click', () => {
         // Commands change the document even when the editor is not editable (read-only, or after a content error).
         if (!editor.isEditable) return;
-        action.run(editor);
+        action.run(editor, context);
       });
       buttons.push({ action, button });
-      element.append(button);
+      members.push(button);
+      toolbar.append(button);
     }
+    groups.push({ divider, members });
   });
+  const element = h('div', { class: 'toolbar-host' }, toolbar, linkForm.element);
 
-  element.addEventListener('keydown', (event) => {
-    const current = buttons.findIndex(({ button }) => button === document.activeElement);
+  const visibleButtons = () => buttons.map(({ button }) => button).filter((button) => !button.hidden);
+
+  toolbar.addEventListener('keydown', (event) => {
+    const shown = visibleButtons();
+    const current = shown.findIndex((button) => button === document.activeElement);
     if (current < 0) return;
-    const last = buttons.length - 1;
+    const last = shown.length - 1;
     const target =
       event.key === 'ArrowRight' ? (current === last ? 0 : current + 1)
       : event.key === 'ArrowLeft' ? (current === 0 ? last : current - 1)
@@ -63,20 +80,37 @@ export function createToolbar(editor: Editor, label = 'Formatting'): Toolbar {
       : null;
     if (target === null) return;
     event.preventDefault();
-    focusButton(target);
+    focusButton(shown[target]);
   });
 
-  function focusButton(index: number): void {
-    buttons.forEach(({ button }, i) => button.setAttribute('tabindex', i === index ? '0' : '-1'));
-    buttons[index]?.button.focus();
+  function focusButton(target: HTMLButtonElement | undefined): void {
+    if (!target) return;
+    for (const { button } of buttons) button.setAttribute('tabindex', button === target ? '0' : '-1');
+    target.focus();
+  }
+
+  function openLinkForm(): void {
+    const button = buttons.find(({ action }) => action.id === 'link');
+    if (!editor.isEditable || !button || button.button.getAttribute('aria-disabled') === 'true') return;
+    linkForm.open(button.button);
   }
 
   function refresh(): void {
     for (const { action, button } of buttons) {
+      button.hidden = action.isVisible ? !action.isVisible(editor) : false;
       if (action.isActive) button.setAttribute('aria-pressed', String(action.isActive(editor)));
       // aria-disabled keeps the button focusable inside the toolbar, as the pattern recommends.
       const enabled = editor.isEditable && action.isEnabled(editor);
       button.setAttribute('aria-disabled', String(!enabled));
+    }
+    for (const { divider, members } of groups) {
+      if (divider) divider.hidden = members.every((button) => button.hidden);
+    }
+    // The toolbar's one tab stop must stay on a button that is shown.
+    const stop = buttons.find(({ button }) => button.getAttribute('tabindex') === '0')?.button;
+    if (stop?.hidden) {
+      const first = visibleButtons()[0];
+      for (const { button } of buttons) button.setAttribute('tabindex', button === first ? '0' : '-1');
     }
   }
 
@@ -86,9 +120,12 @@ export function createToolbar(editor: Editor, label = 'Formatting'): Toolbar {
 
   return {
     element,
+    openLinkForm,
     destroy() {
       editor.off('transaction', refresh);
       editor.off('focus', refresh);
+      linkForm.close(false);
+      linkForm.destroy();
     },
   };
 }

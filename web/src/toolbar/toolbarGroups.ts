@@ -1,20 +1,28 @@
 import type { Editor } from '@tiptap/core';
 import type { IconName } from '../dom/icon.js';
 
-/** One toolbar button: what it shows, what it does, and when it is pressed or available. */
+/** What toolbar actions can ask of the toolbar itself. */
+export interface ToolbarContext {
+  /** Opens the link form (the link button and Mod-K). */
+  openLinkForm(): void;
+}
+
+/** One toolbar button: what it shows, what it does, and when it is pressed, available or shown. */
 export interface ToolbarAction {
   /** Stable id; the button gets `data-testid="toolbar-<id>"`. */
   id: string;
   /** Accessible name (`aria-label`) and tooltip text. */
   label: string;
-  /** Keyboard shortcut in TipTap notation (`Mod` is ⌘ on Apple devices, Ctrl elsewhere). */
-  shortcut: string;
+  /** Keyboard shortcut in TipTap notation (`Mod` is ⌘ on Apple devices, Ctrl elsewhere), if it has one. */
+  shortcut?: string;
   /** An icon, or a short text such as "H1". */
   face: { icon: IconName } | { text: string };
-  run(editor: Editor): boolean;
+  run(editor: Editor, context: ToolbarContext): boolean;
   /** Present on toggles: the button gets `aria-pressed`. */
   isActive?(editor: Editor): boolean;
   isEnabled(editor: Editor): boolean;
+  /** Present on buttons that only make sense somewhere (table controls in a table): hidden elsewhere. */
+  isVisible?(editor: Editor): boolean;
 }
 
 const heading = (level: 1 | 2 | 3): ToolbarAction => ({
@@ -27,9 +35,22 @@ const heading = (level: 1 | 2 | 3): ToolbarAction => ({
   isEnabled: (editor) => editor.can().toggleHeading({ level }),
 });
 
+const inTable = (editor: Editor) => editor.isActive('table');
+
+/** A table control: shown only while the caret is in a table. */
+const tableAction = (id: string, label: string, icon: IconName, run: (editor: Editor) => boolean, can: (editor: Editor) => boolean): ToolbarAction => ({
+  id,
+  label,
+  face: { icon },
+  run,
+  isEnabled: can,
+  isVisible: inTable,
+});
+
 /**
- * The formatting toolbar, in groups separated by dividers. Every action is
- * also reachable through StarterKit's keyboard shortcut shown in its tooltip.
+ * The formatting toolbar, in groups separated by dividers. Every action with
+ * a shortcut shows it in its tooltip (StarterKit's, and Mod-K for links).
+ * The last group, the table controls, appears while the caret is in a table.
  */
 export const TOOLBAR_GROUPS: readonly (readonly ToolbarAction[])[] = [
   [
@@ -88,6 +109,28 @@ export const TOOLBAR_GROUPS: readonly (readonly ToolbarAction[])[] = [
       isActive: (editor) => editor.isActive('code'),
       isEnabled: (editor) => editor.can().toggleCode(),
     },
+    {
+      id: 'highlight',
+      label: 'Highlight',
+      shortcut: 'Mod-Shift-H',
+      face: { icon: 'highlight' },
+      run: (editor) => editor.chain().focus().toggleHighlight().run(),
+      isActive: (editor) => editor.isActive('highlight'),
+      isEnabled: (editor) => editor.can().toggleHighlight(),
+    },
+    {
+      id: 'link',
+      label: 'Link',
+      shortcut: 'Mod-K',
+      face: { icon: 'link' },
+      run: (_editor, context) => {
+        context.openLinkForm();
+        return true;
+      },
+      isActive: (editor) => editor.isActive('link'),
+      // Not where links cannot go (code); an existing link can always be edited or removed.
+      isEnabled: (editor) => editor.isActive('link') || editor.can().setLink({ href: 'https://example.com' }),
+    },
   ],
   [
     {
@@ -109,6 +152,15 @@ export const TOOLBAR_GROUPS: readonly (readonly ToolbarAction[])[] = [
       isEnabled: (editor) => editor.can().toggleOrderedList(),
     },
     {
+      id: 'task-list',
+      label: 'Task list',
+      shortcut: 'Mod-Shift-9',
+      face: { icon: 'taskList' },
+      run: (editor) => editor.chain().focus().toggleTaskList().run(),
+      isActive: (editor) => editor.isActive('taskList'),
+      isEnabled: (editor) => editor.can().toggleTaskList(),
+    },
+    {
       id: 'blockquote',
       label: 'Quote',
       shortcut: 'Mod-Shift-B',
@@ -126,5 +178,20 @@ export const TOOLBAR_GROUPS: readonly (readonly ToolbarAction[])[] = [
       isActive: (editor) => editor.isActive('codeBlock'),
       isEnabled: (editor) => editor.can().toggleCodeBlock(),
     },
+    {
+      id: 'table',
+      label: 'Insert table',
+      face: { icon: 'table' },
+      run: (editor) => editor.chain().focus().insertTable({ rows: 3, cols: 3, withHeaderRow: true }).run(),
+      // A table in a table is more confusing than useful.
+      isEnabled: (editor) => !inTable(editor) && editor.can().insertTable({ rows: 3, cols: 3, withHeaderRow: true }),
+    },
+  ],
+  [
+    tableAction('add-row', 'Add row below', 'rowAdd', (editor) => editor.chain().focus().addRowAfter().run(), (editor) => editor.can().addRowAfter()),
+    tableAction('add-column', 'Add column to the right', 'columnAdd', (editor) => editor.chain().focus().addColumnAfter().run(), (editor) => editor.can().addColumnAfter()),
+    tableAction('delete-row', 'Delete row', 'rowDelete', (editor) => editor.chain().focus().deleteRow().run(), (editor) => editor.can().deleteRow()),
+    tableAction('delete-column', 'Delete column', 'columnDelete', (editor) => editor.chain().focus().deleteColumn().run(), (editor) => editor.can().deleteColumn()),
+    tableAction('delete-table', 'Delete table', 'tableDelete', (editor) => editor.chain().focus().deleteTable().run(), (editor) => editor.can().deleteTable()),
   ],
 ];
