@@ -21,6 +21,10 @@ export function documentExtensions(): AnyExtension[] {
       // Collaboration brings its own undo/redo, bound to Yjs: undo only reverts your own changes.
       undoRedo: false,
       heading: { levels: [1, 2, 3] },
+      // It appends an empty paragraph after a trailing table or list in every editor that sees one,
+      // remote changes included: two people in a document would each add one. The gap cursor
+      // (Arrow keys past the last block) lets you write after it instead.
+      trailingNode: false,
       link: {
         // Clicking a link in an editor places the caret; opening it is Mod-click (see the editor's link handling).
         openOnClick: false,

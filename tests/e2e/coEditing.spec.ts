@@ -1,4 +1,4 @@
-import { expect, test, type Browser, type Page } from '@playwright/test';
+import { expect, test, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import { TestServer } from '../support/TestServer.js';
 import { documentText, editor } from '../support/editorPage.js';
 
@@ -7,7 +7,10 @@ let server: TestServer;
 test.beforeEach(async () => {
   server = await TestServer.start();
 });
+/** Browser profiles opened by the current test: closed after it, so their pages stop reconnecting to a stopped server. */
+const contexts: BrowserContext[] = [];
 test.afterEach(async () => {
+  await Promise.all(contexts.splice(0).map((context) => context.close()));
   await server.dispose();
 });
 
@@ -20,6 +23,7 @@ interface User {
 /** A person with their own browser profile, already named, opening `path`. */
 async function openAs(browser: Browser, name: string, color: string, path: string): Promise<User> {
   const context = await browser.newContext();
+  contexts.push(context);
   await context.addInitScript(
     ([userName, userColor]) => localStorage.setItem('tandem.user', JSON.stringify({ name: userName, color: userColor })),
     [name, color] as const,

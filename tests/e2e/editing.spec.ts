@@ -73,6 +73,7 @@ test('pasting a URL onto selected text links it, and Mod-K adds, changes and rem
   for (let i = 0; i < ', then the blog'.length; i += 1) await page.keyboard.press('ArrowLeft');
   for (let i = 0; i < 'guide'.length; i += 1) await page.keyboard.press('Shift+ArrowLeft');
   await page.evaluate(() => navigator.clipboard.writeText('https://example.com/guide'));
+  await expect.poll(() => page.evaluate(() => getSelection()?.toString())).toBe('guide');
   await page.keyboard.press('Control+V');
   const links = editor(page).locator('a');
   await expect(links).toHaveCount(1);
@@ -83,6 +84,7 @@ test('pasting a URL onto selected text links it, and Mod-K adds, changes and rem
   // Select "blog" and link it with Mod-K; the address is completed.
   await page.keyboard.press('End');
   for (let i = 0; i < 'blog'.length; i += 1) await page.keyboard.press('Shift+ArrowLeft');
+  await expect.poll(() => page.evaluate(() => getSelection()?.toString())).toBe('blog');
   await page.keyboard.press('Control+K');
   const form = page.getByTestId('link-form');
   await expect(form).toBeVisible();

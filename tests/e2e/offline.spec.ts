@@ -1,4 +1,4 @@
-import { expect, test, type Browser, type Page } from '@playwright/test';
+import { expect, test, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import { TestServer } from '../support/TestServer.js';
 import { documentText, editor } from '../support/editorPage.js';
 
@@ -7,12 +7,16 @@ let server: TestServer;
 test.beforeEach(async () => {
   server = await TestServer.start();
 });
+/** Browser profiles opened by the current test: closed after it, so their pages stop reconnecting to a stopped server. */
+const contexts: BrowserContext[] = [];
 test.afterEach(async () => {
+  await Promise.all(contexts.splice(0).map((context) => context.close()));
   await server.dispose();
 });
 
 async function openAs(browser: Browser, name: string, path: string, options: { withoutIndexedDb?: boolean } = {}): Promise<Page> {
   const context = await browser.newContext();
+  contexts.push(context);
   await context.addInitScript(
     ([userName, withoutIndexedDb]) => {
       localStorage.setItem('tandem.user', JSON.stringify({ name: userName, color: '#1565c0' }));

@@ -1,4 +1,4 @@
-import { expect, test, type Browser, type Page } from '@playwright/test';
+import { expect, test, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import { signTestToken, type TestTokenClaims } from '../support/signTestToken.js';
 import { TestServer } from '../support/TestServer.js';
 import { documentText, editor } from '../support/editorPage.js';
@@ -11,7 +11,10 @@ let server: TestServer;
 test.beforeEach(async () => {
   server = await TestServer.start({ env: { AUTH_SECRET: SECRET } });
 });
+/** Browser profiles opened by the current test: closed after it, so their pages stop reconnecting to a stopped server. */
+const contexts: BrowserContext[] = [];
 test.afterEach(async () => {
+  await Promise.all(contexts.splice(0).map((context) => context.close()));
   await server.dispose();
 });
 
@@ -29,6 +32,7 @@ interface Visitor {
  */
 async function visit(browser: Browser, path: string, options: { storedName?: string } = {}): Promise<Visitor> {
   const context = await browser.newContext();
+  contexts.push(context);
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.httpUrl });
   const cspViolations: string[] = [];
   // A binding survives reloads and navigations, unlike state in the page.

@@ -11,6 +11,7 @@ import { ACCESS_TOKEN_QUERY_PARAMETER } from '../../../common/accessToken.js';
 import { CloseCode } from '../../../common/closeCodes.js';
 import { createContentCodec, type ContentCodec } from '../../../common/content/createContentCodec.js';
 import { documentExtensions } from '../../../common/content/documentExtensions.js';
+import { localCopyName } from './localCopyName.js';
 import { persistLocally, type LocalCopy } from './persistLocally.js';
 import type { CollabUser } from './CollabUser.js';
 import { readCollabUser } from './readCollabUser.js';
@@ -148,7 +149,7 @@ export function createCollabEditor(options: CollabEditorOptions): CollabEditor {
   const localCopy: LocalCopy | null =
     options.offlineStorage === false
       ? null
-      : persistLocally(ydoc, `tandem:${new URL(options.serverUrl).host}:${options.documentName}`, () => protection?.refresh());
+      : persistLocally(ydoc, localCopyName(new URL(options.serverUrl).host, options.documentName), () => protection?.refresh());
   const awareness = new Awareness(ydoc);
   const provider = new WebsocketProvider(options.serverUrl, options.documentName, ydoc, {
     awareness,
