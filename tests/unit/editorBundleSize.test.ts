@@ -10,7 +10,7 @@ import { REPO_ROOT } from '../support/TestServer.js';
  * ProseMirror, Yjs, the Markdown codec and `<tandem-editor>`) may weigh gzipped
  * (level 9), in bytes. Measured at 205,286 bytes; the budget leaves ~10% for
  * growth. Raising it is a decision: say why in the commit, and update
- * docs/embedding.md.
+ * the README (Embedding, Size).
  */
 export const EDITOR_BUNDLE_BUDGET_BYTES = 226_000;
 
