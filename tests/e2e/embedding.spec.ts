@@ -187,6 +187,10 @@ test('a lone <tandem-editor> syncs with the app, renames live and leaves when re
   expect(seen).toContain('tandem-save-status:{"saveStatus":"saved"}');
   expect(seen.some((entry) => entry.startsWith('tandem-presence:') && entry.includes('"name":"Ada Lovelace"'))).toBe(true);
 
+  // By default it keeps a copy for offline edits, under the editor's name for it.
+  const databases = () => page.evaluate(async () => (await indexedDB.databases()).map((database) => database.name));
+  expect(await databases()).toContain(`tandem:${new URL(server.httpUrl).host}:solo`);
+
   // Removed from the page, it closes its connection: Bob sees Ada leave.
   await expect(bob.page.getByTestId('presence-user')).toHaveCount(2);
   await page.evaluate(() => document.querySelector('tandem-editor')!.remove());
@@ -194,6 +198,18 @@ test('a lone <tandem-editor> syncs with the app, renames live and leaves when re
   await expect(caretOf(editor(bob.page), 'Ada')).toHaveCount(0);
   expect(await page.evaluate(() => document.querySelector('tandem-editor'))).toBeNull();
   expectHealthy(host, bob);
+});
+
+test('a <tandem-editor> with offline-storage="off" keeps no copy in the browser', async ({ browser }) => {
+  const host = await visit(browser, `${examples.url}/element.html?${new URLSearchParams({ server: server.httpUrl, document: 'kept-nowhere', name: 'Ada', 'offline-storage': 'off' })}`);
+  const element = host.page.getByTestId('element');
+  await expect(element).toHaveAttribute('data-status', 'connected');
+  await element.locator('.ProseMirror').click();
+  await host.page.keyboard.type('On a shared computer.');
+  await expect(element).toHaveAttribute('data-save-status', 'saved');
+  const names = await host.page.evaluate(async () => (await indexedDB.databases()).map((database) => database.name));
+  expect(names.filter((name) => name?.includes('kept-nowhere'))).toEqual([]);
+  expectHealthy(host);
 });
 
 test('a <tandem-editor> with a bad attribute says so inside itself, and recovers when it is fixed', async ({ browser }) => {

@@ -16,7 +16,7 @@ describe('readTandemEditorAttributes', () => {
   it('needs only a document; the rest has defaults', () => {
     expect(read({ document: 'meeting-notes' })).toEqual({
       ok: true,
-      settings: { serverOrigin: 'https://docs.example.com', documentName: 'meeting-notes', user: defaults.user, editable: true },
+      settings: { serverOrigin: 'https://docs.example.com', documentName: 'meeting-notes', user: defaults.user, editable: true, offlineStorage: true },
     });
   });
 
@@ -29,10 +29,19 @@ describe('readTandemEditorAttributes', () => {
       token: 'eyJ.x.y',
       readonly: '',
       placeholder: 'Write…',
+      'offline-storage': 'off',
     });
     expect(result).toEqual({
       ok: true,
-      settings: { serverOrigin: 'http://127.0.0.1:1234', documentName: 'notes', user: { name: 'Ada', color: '#aabbcc' }, token: 'eyJ.x.y', editable: false, placeholder: 'Write…' },
+      settings: {
+        serverOrigin: 'http://127.0.0.1:1234',
+        documentName: 'notes',
+        user: { name: 'Ada', color: '#aabbcc' },
+        token: 'eyJ.x.y',
+        editable: false,
+        placeholder: 'Write…',
+        offlineStorage: false,
+      },
     });
   });
 
@@ -46,6 +55,7 @@ describe('readTandemEditorAttributes', () => {
     expect(read({})).toEqual({ ok: false, problem: expect.stringMatching(/^the document attribute is missing/) });
     expect(read({ document: '../etc/passwd' })).toEqual({ ok: false, problem: expect.stringMatching(/^document name "..\/etc\/passwd" is not allowed/) });
     expect(read({ document: 'notes', 'user-color': 'red' })).toEqual({ ok: false, problem: expect.stringMatching(/^user-color="red" is not a colour/) });
+    expect(read({ document: 'notes', 'offline-storage': 'no' })).toEqual({ ok: false, problem: expect.stringMatching(/^offline-storage="no" is not allowed/) });
     for (const server of ['docs.example.com', 'ws://docs.example.com', 'https://docs.example.com/tandem', 'https://docs.example.com/?x=1', 'https://a:b@docs.example.com']) {
       expect(read({ server, document: 'notes' }), server).toEqual({ ok: false, problem: expect.stringMatching(/is not the address of a Tandem server/) });
     }

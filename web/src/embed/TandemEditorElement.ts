@@ -31,9 +31,11 @@ const LIVE_ATTRIBUTES = new Set(['user-name', 'user-color', 'chrome']);
  * - `token`: an access token, for a server with `AUTH_SECRET`;
  * - `readonly`: a live view that takes no input;
  * - `placeholder`: grey text while the document is empty;
- * - `chrome="none"`: no status line, only the document.
+ * - `chrome="none"`: no status line, only the document;
+ * - `offline-storage="off"`: keep no copy of the document in this browser (shared computers); by
+ *   default a copy in IndexedDB keeps offline edits across reloads.
  *
- * Changing `server`, `document`, `token`, `readonly` or `placeholder` reopens
+ * Changing `server`, `document`, `token`, `readonly`, `placeholder` or `offline-storage` reopens
  * the editor; removing the element from the page closes its connection. What
  * the page put inside the element (a fallback link, say) is replaced. A
  * missing or invalid attribute shows the problem inside the element and
@@ -49,7 +51,7 @@ const LIVE_ATTRIBUTES = new Set(['user-name', 'user-color', 'chrome']);
  * </script>
  */
 export class TandemEditorElement extends HTMLElement {
-  static readonly observedAttributes = ['server', 'document', 'user-name', 'user-color', 'token', 'readonly', 'placeholder', 'chrome'];
+  static readonly observedAttributes = ['server', 'document', 'user-name', 'user-color', 'token', 'readonly', 'placeholder', 'chrome', 'offline-storage'];
 
   #collab: CollabEditor | null = null;
   #statusLine: StatusLine | null = null;
@@ -175,6 +177,7 @@ export class TandemEditorElement extends HTMLElement {
       ...(settings.token ? { token: settings.token } : {}),
       editable: settings.editable,
       ...(settings.placeholder ? { placeholder: settings.placeholder } : {}),
+      offlineStorage: settings.offlineStorage,
       onStatus: (status) => {
         statusLine.setStatus(status);
         this.dataset['status'] = status;

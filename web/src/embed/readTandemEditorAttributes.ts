@@ -12,6 +12,8 @@ export interface TandemEditorSettings {
   token?: string;
   editable: boolean;
   placeholder?: string;
+  /** Keep a copy in this browser's IndexedDB (`offline-storage="off"` turns it off). */
+  offlineStorage: boolean;
 }
 
 /** The settings, or the first problem with the attributes in words for the page author. */
@@ -19,7 +21,7 @@ export type TandemEditorAttributes = { ok: true; settings: TandemEditorSettings 
 
 /**
  * Reads a `<tandem-editor>`'s attributes (`server`, `document`, `user-name`,
- * `user-color`, `token`, `readonly`, `placeholder`). Empty attributes count as
+ * `user-color`, `token`, `readonly`, `placeholder`, `offline-storage`). Empty attributes count as
  * missing; `defaults` fill in the server and the user.
  *
  * @example
@@ -50,6 +52,8 @@ export function readTandemEditorAttributes(
 
   const token = value('token');
   const placeholder = value('placeholder');
+  const offlineStorage = value('offline-storage') ?? 'on';
+  if (offlineStorage !== 'on' && offlineStorage !== 'off') return { ok: false, problem: `offline-storage="${offlineStorage}" is not allowed; expected "on" (the default) or "off"` };
   return {
     ok: true,
     settings: {
@@ -60,6 +64,7 @@ export function readTandemEditorAttributes(
       // A boolean attribute: present means read-only, whatever its value (as with <input readonly>).
       editable: read('readonly') === null,
       ...(placeholder ? { placeholder } : {}),
+      offlineStorage: offlineStorage === 'on',
     },
   };
 }
