@@ -25,7 +25,7 @@ import { checkOrigin } from './access/checkOrigin.js';
 import { shareLinkFor } from './access/shareLinkFor.js';
 import { admitPeer, type AccessPolicy, type Admission } from './access/admitPeer.js';
 import { explainOversizedMessages } from './explainOversizedMessages.js';
-import { createContentImporter } from './content/createContentImporter.js';
+import { createImportQueue, ImportError } from './content/createImportQueue.js';
 import { CloseCode, closeReason } from './rooms/closeCodes.js';
 import { DocumentTooLargeError } from './rooms/Room.js';
 import type { WebSocketLike } from './rooms/Peer.js';
@@ -76,6 +76,14 @@ type AppEnv = {
 
 /** Request bodies of the HTTP API are small JSON objects. */
 const MAX_API_BODY_BYTES = 64 * 1024;
+
+/**
+ * Content posted to create a document. Converting Markdown and HTML costs far
+ * more than its size suggests (a 256 KiB Markdown file takes seconds), so imports
+ * are also run in a worker, one at a time, with a time limit.
+ */
+const MAX_IMPORT_BYTES = 1024 * 1024;
+const IMPORT_TIMEOUT_MS = 30_000;
 
 /** Query parameters of a WebSocket upgrade. */
 const connectionQuerySchema = z.object({
@@ -159,8 +167,7 @@ export function createApp(options: AppOptions) {
   const limitBody = (maxSize: number) =>
     bodyLimit({ maxSize, onError: (c) => c.json<ErrorBody>({ error: { code: 'body-too-large', message: `request bodies are limited to ${maxSize} bytes` } }, 413) });
   const apiBodyLimit = limitBody(MAX_API_BODY_BYTES);
-  // A new document's content may be as large as a document (JSON escaping aside).
-  const importBodyLimit = limitBody(limits.maxDocumentBytes + MAX_API_BODY_BYTES);
+  const importBodyLimit = limitBody(Math.min(MAX_IMPORT_BYTES, limits.maxDocumentBytes) + MAX_API_BODY_BYTES);
   app.use('/api/*', (c, next) => (c.req.method === 'POST' && c.req.path === '/api/documents' ? importBodyLimit : apiBodyLimit)(c, next));
   // A page on another site must not change documents through a visitor's browser (forms and text/plain
   // posts skip CORS preflight); a JSON body or a DELETE from a foreign page already needs a preflight we never grant.
@@ -218,7 +225,7 @@ export function createApp(options: AppOptions) {
     return c.json({ documents });
   });
 
-  const importer = createContentImporter();
+  const imports = createImportQueue({ timeoutMs: IMPORT_TIMEOUT_MS, maxWaiting: 4 });
   /** With authentication on, changing a document needs a write token that covers it. */
   function refuseChange(c: Context<AppEnv>, documentName: string): Response | null {
     const grant = c.get('grant');
@@ -242,10 +249,12 @@ export function createApp(options: AppOptions) {
       if (refusal) return refusal;
       let update: Uint8Array;
       try {
-        update = importer.toUpdate(content ?? { format: 'json', value: { type: 'doc', content: [{ type: 'paragraph' }] } });
+        update = await imports.toUpdate(content ?? { format: 'json', value: { type: 'doc', content: [{ type: 'paragraph' }] } });
       } catch (error) {
-        if (!(error instanceof RangeError)) throw error;
-        return c.json<ErrorBody>({ error: { code: 'invalid-content', message: error.message } }, 400);
+        if (!(error instanceof ImportError)) throw error;
+        if (error.code === 'import-busy') c.header('Retry-After', '5');
+        const status = error.code === 'invalid-content' ? 400 : error.code === 'import-timeout' ? 422 : 503;
+        return c.json<ErrorBody>({ error: { code: error.code, message: error.message } }, status);
       }
       let created: boolean;
       try {
@@ -471,7 +480,7 @@ export function createApp(options: AppOptions) {
     }
   }
 
-  return { app, injectWebSocket: nodeWebSocket.injectWebSocket, wss: nodeWebSocket.wss };
+  return { app, injectWebSocket: nodeWebSocket.injectWebSocket, wss: nodeWebSocket.wss, closeImports: () => imports.close() };
 }
 
 /**

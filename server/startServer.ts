@@ -43,7 +43,7 @@ export async function startServer(options: StartServerOptions): Promise<TandemSe
   const { logger } = options;
   const { limits } = options;
   const registry = new RoomRegistry({ store: options.store, logger, snapshotPolicy: options.snapshotPolicy, maxDocumentBytes: limits.maxDocumentBytes });
-  const { app, injectWebSocket, wss } = createApp({
+  const { app, injectWebSocket, wss, closeImports } = createApp({
     registry,
     store: options.store,
     logger,
@@ -75,6 +75,7 @@ export async function startServer(options: StartServerOptions): Promise<TandemSe
         try {
           await registry.close();
         } finally {
+          await closeImports();
           await closeWebSockets(wss, CLOSE_GRACE_MS);
           if ('closeAllConnections' in server) server.closeAllConnections();
           logger.info('server stopped');

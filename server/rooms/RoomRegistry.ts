@@ -67,9 +67,14 @@ export class RoomRegistry {
    */
   async create(documentName: string, update: Uint8Array): Promise<boolean> {
     const room = await this.#open(documentName);
-    if (!room.seed(update)) return false;
-    await room.flush();
-    return true;
+    try {
+      if (!room.seed(update)) return false;
+      await room.flush();
+      return true;
+    } finally {
+      // Refused (it exists, or too large) or written: either way nobody may be in it to keep it loaded.
+      this.#unloadIfIdle(room);
+    }
   }
 
   /**
@@ -92,8 +97,8 @@ export class RoomRegistry {
     await this.#loading.get(documentName)?.catch(() => undefined);
     const room = this.#rooms.get(documentName);
     let wasLoaded = false;
-    if (room && !room.destroyed) {
-      wasLoaded = room.exists;
+    if (room && !room.destroyed && room.exists) {
+      wasLoaded = true;
       const reason = 'this document was deleted';
       room.closePeers(CloseCode.documentDeleted, reason);
       // In-flight writes must land before the files go, or one could recreate the document after it.
@@ -103,9 +108,9 @@ export class RoomRegistry {
       room.destroy();
       this.#rooms.delete(documentName);
     }
-    const wasStored = await this.#options.store.delete(documentName);
-    this.#options.logger.info({ documentName }, 'document deleted');
-    return wasStored || wasLoaded;
+    const deleted = (await this.#options.store.delete(documentName)) || wasLoaded;
+    if (deleted) this.#options.logger.info({ documentName }, 'document deleted');
+    return deleted;
   }
 
   /** The live room of a document, loaded if needed, once no deletion of it is in progress. */

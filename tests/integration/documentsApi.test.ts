@@ -129,6 +129,34 @@ describe('POST /api/documents', () => {
     expect((await listed(server)).some((document) => document.name === 'kept')).toBe(true);
   });
 
+  it('converts a large import off the event loop: the server keeps answering meanwhile', async () => {
+    const paragraph = 'Some **bold** text, a [link](https://example.com) and `code`.\n\n';
+    const markdown = `# Big\n\n${paragraph.repeat(Math.ceil((150 * 1024) / paragraph.length))}`;
+    const startedAt = performance.now();
+    const creating = api(server, 'POST', '/api/documents', { json: { name: 'big-import', content: { format: 'markdown', value: markdown } } });
+    const slowest = { ms: 0 };
+    let done = false;
+    void creating.finally(() => (done = true));
+    while (!done) {
+      const before = performance.now();
+      expect((await fetch(`${server.httpUrl}/healthz`)).status).toBe(200);
+      slowest.ms = Math.max(slowest.ms, performance.now() - before);
+    }
+    const created = await creating;
+    expect(created.status).toBe(201);
+    const importMs = performance.now() - startedAt;
+    // Converting took long enough that a blocked event loop would have shown.
+    expect(importMs).toBeGreaterThan(500);
+    expect(slowest.ms).toBeLessThan(importMs / 2);
+    expect((await listed(server)).find((document) => document.name === 'big-import')?.title).toBe('Big');
+  });
+
+  it('refuses an import body over 1 MiB before converting anything', async () => {
+    const tooBig = await api(server, 'POST', '/api/documents', { json: { name: 'too-big', content: { format: 'markdown', value: 'x'.repeat(1024 * 1024 + 128 * 1024) } } });
+    expect(tooBig.status).toBe(413);
+    expect(tooBig.body.error?.code).toBe('body-too-large');
+  });
+
   it('refuses content past the document size limit with 413, creating nothing', async () => {
     const small = await resources.startServer(['--max-document-bytes', '2048']);
     const tooLarge = await api(small, 'POST', '/api/documents', { json: { name: 'huge', content: { format: 'markdown', value: 'word '.repeat(2000) } } });

@@ -217,39 +217,52 @@ export function createCollabEditor(options: CollabEditorOptions): CollabEditor {
   }
 
   const editable = options.editable ?? true;
-  const editor = new Editor({
-    element: options.element,
-    editable,
-    extensions: [
-      ...documentExtensions(),
-      // Its undo manager tracks only this editor's changes: undo never reverts someone else's typing.
-      Collaboration.configure({ document: ydoc }),
-      CollaborationCaret.configure({
-        provider,
-        user: toAwarenessUser(initialUser),
-        render: renderCaret,
-        selectionRender: renderSelection,
-      }),
-      CharacterCount,
-      ...(options.placeholder ? [Placeholder.configure({ placeholder: options.placeholder })] : []),
-      ...(options.extensions ?? []),
-    ],
-    enableContentCheck: true,
-    onContentError: ({ editor: failed, error, disableCollaboration }) => {
-      // Syncing an edit of content we could not parse would delete it for everyone.
-      disableCollaboration();
-      provider.disconnect();
-      failed.setEditable(false);
-      options.onContentError?.(error);
-    },
-    editorProps: {
-      attributes: editable
-        ? { 'aria-label': `Document ${options.documentName}`, spellcheck: 'true' }
-        : // Focusable although not editable: your caret (shown to the others) follows where you click, and
-          // keyboard users can reach and select the text. aria-readonly says why typing does nothing.
-          { 'aria-label': `Document ${options.documentName} (read only)`, 'aria-readonly': 'true', tabindex: '0' },
-    },
-  });
+  let editor: Editor;
+  try {
+    editor = new Editor({
+      element: options.element,
+      editable,
+      extensions: [
+        ...documentExtensions(),
+        // Its undo manager tracks only this editor's changes: undo never reverts someone else's typing.
+        Collaboration.configure({ document: ydoc }),
+        CollaborationCaret.configure({
+          provider,
+          user: toAwarenessUser(initialUser),
+          render: renderCaret,
+          selectionRender: renderSelection,
+        }),
+        CharacterCount,
+        ...(options.placeholder ? [Placeholder.configure({ placeholder: options.placeholder })] : []),
+        ...(options.extensions ?? []),
+      ],
+      enableContentCheck: true,
+      onContentError: ({ editor: failed, error, disableCollaboration }) => {
+        // Syncing an edit of content we could not parse would delete it for everyone.
+        disableCollaboration();
+        provider.disconnect();
+        failed.setEditable(false);
+        options.onContentError?.(error);
+      },
+      editorProps: {
+        attributes: editable
+          ? { 'aria-label': `Document ${options.documentName}`, spellcheck: 'true' }
+          : // Focusable although not editable: your caret (shown to the others) follows where you click, and
+            // keyboard users can reach and select the text. aria-readonly says why typing does nothing.
+            { 'aria-label': `Document ${options.documentName} (read only)`, 'aria-readonly': 'true', tabindex: '0' },
+      },
+    });
+  } catch (error) {
+    // A bad option or extension: release what is already running (the socket would reconnect forever).
+    statusWatcher.destroy();
+    saveStatusWatcher.destroy();
+    ydoc.off('update', protection.refresh);
+    localCopy?.destroy().catch((closeError: unknown) => console.warn('Tandem: closing the local copy failed', closeError));
+    provider.destroy();
+    awareness.destroy();
+    ydoc.destroy();
+    throw error;
+  }
 
   awareness.on('change', onAwarenessChange);
   emitPresence();
@@ -260,6 +273,8 @@ export function createCollabEditor(options: CollabEditorOptions): CollabEditor {
     if (deleted || destroyed) return;
     deleted = true;
     editor.setEditable(false);
+    // Also leaves the other tabs' BroadcastChannel: the text must not reach a tab that opens the name anew.
+    provider.disconnect();
     localCopy?.discard().catch((error: unknown) => console.warn('Tandem: deleting the local copy of a deleted document failed', error));
   }
 

@@ -1,0 +1,20 @@
+import { parentPort } from 'node:worker_threads';
+import { createContentImporter, type ImportedContent } from './createContentImporter.js';
+
+/**
+ * Runs imports off the server's event loop (see `createImportQueue`): parsing
+ * a large Markdown or HTML file takes seconds, during which no editor would be
+ * served. Receives `ImportedContent`, answers `{ update }` or `{ error }`.
+ */
+const importer = createContentImporter();
+const port = parentPort;
+if (!port) throw new Error('contentImportWorker must run in a worker thread');
+port.on('message', (content: ImportedContent) => {
+  try {
+    const update = importer.toUpdate(content);
+    port.postMessage({ update }, [update.buffer as ArrayBuffer]);
+  } catch (error) {
+    // RangeError is the importer's "does not fit the schema"; anything else is a bug, reported as such.
+    port.postMessage({ error: { invalid: error instanceof RangeError, message: error instanceof Error ? error.message : String(error) } });
+  }
+});

@@ -1,0 +1,90 @@
+import { Worker } from 'node:worker_threads';
+import type { ImportedContent } from './createContentImporter.js';
+
+/** Why an import produced no document. */
+export class ImportError extends Error {
+  readonly code: 'invalid-content' | 'import-timeout' | 'import-busy';
+
+  constructor(code: ImportError['code'], message: string) {
+    super(message);
+    this.name = 'ImportError';
+    this.code = code;
+  }
+}
+
+export interface ImportQueueOptions {
+  /** A conversion that takes longer is stopped (its worker terminated). */
+  timeoutMs: number;
+  /** Imports waiting beyond the running one; more are refused with `import-busy`. */
+  maxWaiting: number;
+}
+
+export interface ImportQueue {
+  /** The Yjs update holding `content`; rejects with `ImportError`. */
+  toUpdate(content: ImportedContent): Promise<Uint8Array>;
+  /** Stops the worker; waiting imports are refused. */
+  close(): Promise<void>;
+}
+
+/**
+ * Converts imported content in a worker thread, one import at a time, so a
+ * large or pathological file costs one CPU core for at most `timeoutMs` and
+ * never stalls the editors the server is serving.
+ */
+export function createImportQueue(options: ImportQueueOptions): ImportQueue {
+  const workerUrl = new URL('./contentImportWorker.js', import.meta.url);
+  let worker: Worker | null = null;
+  let tail: Promise<unknown> = Promise.resolve();
+  let waiting = 0;
+  let closed = false;
+
+  function run(content: ImportedContent): Promise<Uint8Array> {
+    return new Promise((resolve, reject) => {
+      // Started on first use and kept: loading the schema and parsers takes a moment.
+      const current = (worker ??= new Worker(workerUrl));
+      const timer = setTimeout(() => {
+        cleanup();
+        worker = null;
+        void current.terminate();
+        reject(new ImportError('import-timeout', `converting the content took longer than ${Math.round(options.timeoutMs / 1000)} s; split it into smaller files`));
+      }, options.timeoutMs);
+      const onMessage = (message: { update?: Uint8Array; error?: { invalid: boolean; message: string } }) => {
+        cleanup();
+        if (message.update) resolve(message.update);
+        else if (message.error?.invalid) reject(new ImportError('invalid-content', message.error.message));
+        else reject(new Error(`content import failed: ${message.error?.message ?? 'no answer'}`));
+      };
+      const onError = (error: Error) => {
+        cleanup();
+        worker = null;
+        reject(error);
+      };
+      function cleanup(): void {
+        clearTimeout(timer);
+        current.off('message', onMessage);
+        current.off('error', onError);
+      }
+      current.on('message', onMessage);
+      current.on('error', onError);
+      current.postMessage(content);
+    });
+  }
+
+  return {
+    toUpdate(content) {
+      if (closed) return Promise.reject(new ImportError('import-busy', 'the server is shutting down'));
+      if (waiting > options.maxWaiting) return Promise.reject(new ImportError('import-busy', 'too many imports at once; try again in a moment'));
+      waiting += 1;
+      const result = tail.then(() => run(content)).finally(() => (waiting -= 1));
+      // The next import waits for this one, whatever its outcome.
+      tail = result.catch(() => undefined);
+      return result;
+    },
+    async close() {
+      closed = true;
+      const current = worker;
+      worker = null;
+      await current?.terminate();
+    },
+  };
+}
