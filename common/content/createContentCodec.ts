@@ -2,6 +2,7 @@ import { flattenExtensions, getSchema, resolveExtensions, type JSONContent } fro
 import { MarkdownManager } from '@tiptap/markdown';
 import { Node as ProseMirrorNode, type Schema } from '@tiptap/pm/model';
 import { documentExtensions } from './documentExtensions.js';
+import { normalizeDocument } from './normalizeDocument.js';
 
 /** Converts Tandem documents between TipTap JSON and Markdown; HTML needs a DOM, so it lives with each side. */
 export interface ContentCodec {
@@ -9,12 +10,16 @@ export interface ContentCodec {
   readonly schema: Schema;
   /**
    * Parses Markdown (CommonMark and GFM: tables, task lists, strikethrough, plus `==highlight==`) into a
-   * document. Syntax the schema has no place for (images, raw HTML) is kept as text.
+   * document. An image keeps its alt text; headings past level 3 become level 3; links to addresses other than
+   * http(s), mailto and tel keep their text only.
    */
   fromMarkdown(markdown: string): JSONContent;
   /** Writes a document as Markdown; underline has no Markdown syntax and is written as plain text. */
   toMarkdown(document: JSONContent): string;
-  /** Checks that `document` fits the schema and returns it normalised; throws `RangeError` saying what does not fit. */
+  /**
+   * Fits `document` to the schema (see `normalizeDocument`: unknown nodes give way to their content,
+   * unsafe links lose the link) and checks the result; throws `RangeError` saying what still does not fit.
+   */
   checkDocument(document: unknown): JSONContent;
 }
 
@@ -37,7 +42,7 @@ export function createContentCodec(): ContentCodec {
     }
     let node: ProseMirrorNode;
     try {
-      node = ProseMirrorNode.fromJSON(schema, document as JSONContent);
+      node = ProseMirrorNode.fromJSON(schema, normalizeDocument(document as JSONContent, schema));
       node.check();
     } catch (error) {
       throw new RangeError(`content does not fit the document schema: ${error instanceof Error ? error.message : String(error)}`);

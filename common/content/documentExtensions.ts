@@ -3,6 +3,8 @@ import { Highlight } from '@tiptap/extension-highlight';
 import { TaskItem, TaskList } from '@tiptap/extension-list';
 import { TableKit } from '@tiptap/extension-table';
 import { StarterKit } from '@tiptap/starter-kit';
+import { hasAllowedProtocol } from './hasAllowedProtocol.js';
+import { SafeLink } from './SafeLink.js';
 
 /**
  * The extensions that define what a Tandem document can hold: its schema.
@@ -25,14 +27,16 @@ export function documentExtensions(): AnyExtension[] {
       // remote changes included: two people in a document would each add one. The gap cursor
       // (Arrow keys past the last block) lets you write after it instead.
       trailingNode: false,
-      link: {
-        // Clicking a link in an editor places the caret; opening it is Mod-click (see the editor's link handling).
-        openOnClick: false,
-        autolink: true,
-        linkOnPaste: true,
-        defaultProtocol: 'https',
-        HTMLAttributes: { rel: 'noopener noreferrer nofollow', target: '_blank' },
-      },
+      // Replaced by SafeLink below.
+      link: false,
+    }),
+    SafeLink.configure({
+      // A click places the caret, as anywhere else in the text; Ctrl/⌘-click opens the link (the editor adds that).
+      openOnClick: false,
+      autolink: true,
+      linkOnPaste: true,
+      defaultProtocol: 'https',
+      isAllowedUri: (url, { defaultValidate }) => defaultValidate(url) && hasAllowedProtocol(url),
     }),
     TaskList,
     TaskItem.configure({ nested: true }),

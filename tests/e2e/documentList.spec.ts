@@ -117,6 +117,14 @@ test('deleting asks first: cancelling keeps the document; confirming removes it 
   await expect(editor(bob.page)).toHaveAttribute('contenteditable', 'false');
   await expect(bob.page.getByTestId('toolbar')).toHaveCount(0);
   await expect(status(bob.page)).toHaveText('Deleted');
+  // Bob's browser forgot it too, and his deleted tab, still showing the text, gives it to no other tab:
+  // a new tab opening the name finds a new, empty document (and nothing comes back to the server).
+  await expect.poll(() => bob.page.evaluate(async () => (await indexedDB.databases()).map((database) => database.name))).not.toContain(localCopy);
+  const bobsNewTab = await bob.page.context().newPage();
+  await bobsNewTab.goto(`${server.httpUrl}/d/doomed-draft`);
+  await expect(status(bobsNewTab)).toHaveAttribute('data-save-status', 'saved');
+  await expect(editor(bobsNewTab)).not.toContainText('Soon gone');
+  expect(await listDocumentNames(server)).not.toContain('doomed-draft');
   expect(errors).toEqual([]);
   expect(bob.errors).toEqual([]);
 });

@@ -12,6 +12,7 @@ import { CloseCode } from '../../../common/closeCodes.js';
 import { createContentCodec, type ContentCodec } from '../../../common/content/createContentCodec.js';
 import { documentExtensions } from '../../../common/content/documentExtensions.js';
 import { localCopyName } from './localCopyName.js';
+import { OpenLinksOnModClick } from './OpenLinksOnModClick.js';
 import { persistLocally, type LocalCopy } from './persistLocally.js';
 import type { CollabUser } from './CollabUser.js';
 import { readCollabUser } from './readCollabUser.js';
@@ -233,6 +234,7 @@ export function createCollabEditor(options: CollabEditorOptions): CollabEditor {
           selectionRender: renderSelection,
         }),
         CharacterCount,
+        OpenLinksOnModClick,
         ...(options.placeholder ? [Placeholder.configure({ placeholder: options.placeholder })] : []),
         ...(options.extensions ?? []),
       ],
