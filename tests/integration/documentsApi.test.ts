@@ -106,7 +106,7 @@ describe('POST /api/documents', () => {
     expect(badName.body.error?.issues?.[0]?.path).toEqual(['name']);
     const badFormat = await api(server, 'POST', '/api/documents', { json: { name: 'fine', content: { format: 'docx', value: '' } } });
     expect(badFormat.body.error?.code).toBe('invalid-body');
-    const badJson = await api(server, 'POST', '/api/documents', { json: { name: 'fine', content: { format: 'json', value: { type: 'doc', content: [{ type: 'iframe' }] } } } });
+    const badJson = await api(server, 'POST', '/api/documents', { json: { name: 'fine', content: { format: 'json', value: { type: 'doc', content: [{ type: 'bulletList', content: [{ type: 'text', text: 'no item' }] }] } } } });
     expect(badJson.status).toBe(400);
     expect(badJson.body.error?.code).toBe('invalid-content');
     const notJson = await api(server, 'POST', '/api/documents', { body: '{"name":', headers: { 'content-type': 'application/json' } });
