@@ -1,4 +1,4 @@
-import { flattenExtensions, getSchema, resolveExtensions, type JSONContent } from '@tiptap/core';
+import { flattenExtensions, getSchema, resolveExtensions, type AnyExtension, type JSONContent } from '@tiptap/core';
 import { MarkdownManager } from '@tiptap/markdown';
 import { Node as ProseMirrorNode, type Schema } from '@tiptap/pm/model';
 import { documentExtensions } from './documentExtensions.js';
@@ -8,6 +8,8 @@ import { normalizeDocument } from './normalizeDocument.js';
 export interface ContentCodec {
   /** The document schema (see `documentExtensions`). */
   readonly schema: Schema;
+  /** The extensions the schema was built from, for converters that need them (HTML parsing). */
+  readonly extensions: AnyExtension[];
   /**
    * Parses Markdown (CommonMark and GFM: tables, task lists, strikethrough, plus `==highlight==`) into a
    * document. An image keeps its alt text; headings past level 3 become level 3; links to addresses other than
@@ -52,6 +54,7 @@ export function createContentCodec(): ContentCodec {
 
   return {
     schema,
+    extensions,
     fromMarkdown: (text) => checkDocument(markdown.parse(text)),
     toMarkdown(document) {
       // Each top-level block on its own, joined by one blank line: the serializer pads some blocks

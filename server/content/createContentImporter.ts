@@ -2,7 +2,6 @@ import { generateJSON } from '@tiptap/html/server';
 import { prosemirrorJSONToYDoc } from '@tiptap/y-tiptap';
 import * as Y from 'yjs';
 import { createContentCodec } from '../../common/content/createContentCodec.js';
-import { documentExtensions } from '../../common/content/documentExtensions.js';
 import { DOCUMENT_FRAGMENT } from '../rooms/documentTitle.js';
 
 /** Content for a new document, in one of the formats the API accepts. */
@@ -28,14 +27,13 @@ export interface ContentImporter {
  */
 export function createContentImporter(): ContentImporter {
   const codec = createContentCodec();
-  const extensions = documentExtensions();
   return {
     toUpdate(content) {
       const json =
         content.format === 'markdown'
           ? codec.fromMarkdown(content.value)
           : content.format === 'html'
-            ? codec.checkDocument(generateJSON(content.value, extensions))
+            ? codec.checkDocument(generateJSON(content.value, codec.extensions))
             : codec.checkDocument(content.value);
       const doc = prosemirrorJSONToYDoc(codec.schema, json, DOCUMENT_FRAGMENT);
       try {

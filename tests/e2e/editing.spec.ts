@@ -1,21 +1,13 @@
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import { documentText, editor } from '../support/editorPage.js';
 import { openAs } from '../support/openAs.js';
-import { TestServer } from '../support/TestServer.js';
+import { sharedServerPerFile } from '../support/sharedServerPerFile.js';
+import type { TestServer } from '../support/TestServer.js';
 
 // One server for the file: every test edits a document of its own name.
 let server: TestServer;
 
-test.beforeAll(async () => {
-  server = await TestServer.start();
-});
-test.afterEach(async ({ browser }) => {
-  // The server outlives the test: nobody from it may stay in a document.
-  await Promise.all(browser.contexts().map((context) => context.close()));
-});
-test.afterAll(async () => {
-  await server.dispose();
-});
+sharedServerPerFile((started) => (server = started));
 
 const ALICE = { name: 'Alice', color: '#c62828' };
 const BOB = { name: 'Bob', color: '#1565c0' };

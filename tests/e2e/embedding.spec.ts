@@ -1,6 +1,7 @@
-import { expect, test, type Browser, type Locator, type Page } from '@playwright/test';
+import { expect, test, type Browser, type Locator } from '@playwright/test';
 import { serveExamples, type ExamplesServer } from '../../examples/serveExamples.js';
 import { documentText, editor } from '../support/editorPage.js';
+import { openVisitor, type Visitor } from '../support/openVisitor.js';
 import { TestServer } from '../support/TestServer.js';
 
 // The examples are served from an origin of their own, as another site embedding Tandem would be;
@@ -17,38 +18,9 @@ test.afterEach(async () => {
   await examples.close();
 });
 
-interface Visitor {
-  page: Page;
-  /** Uncaught exceptions in the page or its frames; a healthy page has none. */
-  errors: Error[];
-  /** Content-Security-Policy violations in any frame, and the console's "Refused to …" lines. */
-  cspViolations: string[];
-  /** Everything the page logged, for the messages only the console carries (a refused frame). */
-  console: string[];
-}
-
 /** Someone with their own browser profile opening `url`; `storedName` is the name Tandem's app remembers for them. */
 async function visit(browser: Browser, url: string, options: { storedName?: string } = {}): Promise<Visitor> {
-  const context = await browser.newContext();
-  const cspViolations: string[] = [];
-  await context.exposeBinding('reportCspViolation', (_source, text: string) => cspViolations.push(text));
-  await context.addInitScript((storedName) => {
-    if (storedName) localStorage.setItem('tandem.user', JSON.stringify({ name: storedName, color: '#2e7d32' }));
-    document.addEventListener('securitypolicyviolation', (event) => {
-      const report = (window as unknown as { reportCspViolation: (text: string) => void }).reportCspViolation;
-      report(`${event.violatedDirective} blocked ${event.blockedURI || 'inline code'} in ${event.sourceFile}:${event.lineNumber}`);
-    });
-  }, options.storedName ?? null);
-  const page = await context.newPage();
-  const errors: Error[] = [];
-  const messages: string[] = [];
-  page.on('pageerror', (error) => errors.push(error));
-  page.on('console', (message) => {
-    messages.push(`${message.type()}: ${message.text()}`);
-    if (message.type() === 'error' && /Content Security Policy|Refused to/i.test(message.text())) cspViolations.push(message.text());
-  });
-  await page.goto(url);
-  return { page, errors, cspViolations, console: messages };
+  return openVisitor(await browser.newContext(), url, options);
 }
 
 function expectHealthy(...visitors: Visitor[]): void {

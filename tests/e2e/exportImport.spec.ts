@@ -5,7 +5,8 @@ import { createContentCodec } from '../../common/content/createContentCodec.js';
 import { createDocumentOnServer } from '../support/documentApi.js';
 import { documentText, editor } from '../support/editorPage.js';
 import { openAs } from '../support/openAs.js';
-import { TestServer } from '../support/TestServer.js';
+import { sharedServerPerFile } from '../support/sharedServerPerFile.js';
+import type { TestServer } from '../support/TestServer.js';
 
 /** Every block and mark Tandem holds, written exactly as its Markdown serializer writes it. */
 const FIXTURE_PATH = fileURLToPath(new URL('../fixtures/everything.md', import.meta.url));
@@ -17,15 +18,8 @@ let fixture: string;
 
 test.beforeAll(async () => {
   fixture = await readFile(FIXTURE_PATH, 'utf8');
-  server = await TestServer.start();
 });
-test.afterEach(async ({ browser }) => {
-  // The server outlives the test: nobody from it may stay in a document.
-  await Promise.all(browser.contexts().map((context) => context.close()));
-});
-test.afterAll(async () => {
-  await server.dispose();
-});
+sharedServerPerFile((started) => (server = started));
 
 const ALICE = { name: 'Alice', color: '#c62828' };
 const BOB = { name: 'Bob', color: '#1565c0' };

@@ -1,5 +1,6 @@
 import { expect, test, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import { signTestToken, type TestTokenClaims } from '../support/signTestToken.js';
+import { openVisitor, type Visitor } from '../support/openVisitor.js';
 import { TestServer } from '../support/TestServer.js';
 import { documentText, editor } from '../support/editorPage.js';
 
@@ -18,14 +19,6 @@ test.afterEach(async () => {
   await server.dispose();
 });
 
-interface Visitor {
-  page: Page;
-  /** Uncaught exceptions on the page; a healthy page has none. */
-  errors: Error[];
-  /** Content-Security-Policy violations (the server sends a strict policy); there must be none. */
-  cspViolations: string[];
-}
-
 /**
  * Someone with their own browser profile opening `path`. `storedName` is the
  * name this browser remembers (`tandem.user`), which an access link's name must win over.
@@ -34,24 +27,7 @@ async function visit(browser: Browser, path: string, options: { storedName?: str
   const context = await browser.newContext();
   contexts.push(context);
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.httpUrl });
-  const cspViolations: string[] = [];
-  // A binding survives reloads and navigations, unlike state in the page.
-  await context.exposeBinding('reportCspViolation', (_source, text: string) => cspViolations.push(text));
-  await context.addInitScript((storedName) => {
-    if (storedName) localStorage.setItem('tandem.user', JSON.stringify({ name: storedName, color: '#2e7d32' }));
-    document.addEventListener('securitypolicyviolation', (event) => {
-      const report = (window as unknown as { reportCspViolation: (text: string) => void }).reportCspViolation;
-      report(`${event.violatedDirective} blocked ${event.blockedURI || 'inline code'} in ${event.sourceFile}:${event.lineNumber}`);
-    });
-  }, options.storedName ?? null);
-  const page = await context.newPage();
-  const errors: Error[] = [];
-  page.on('pageerror', (error) => errors.push(error));
-  page.on('console', (message) => {
-    if (message.type() === 'error' && /Content Security Policy|Refused to/i.test(message.text())) cspViolations.push(message.text());
-  });
-  await page.goto(`${server.httpUrl}${path}`);
-  return { page, errors, cspViolations };
+  return openVisitor(context, `${server.httpUrl}${path}`, options);
 }
 
 function token(claims: TestTokenClaims): Promise<string> {
