@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -37,6 +38,9 @@ export class NginxProxy {
   }
 
   static async start(options: NginxProxyOptions): Promise<NginxProxy> {
+    await access(NGINX, constants.X_OK).catch((error: unknown) => {
+      throw new Error(`these tests run the shipped nginx config and need nginx at ${NGINX} (Debian: apt-get install nginx-light)`, { cause: error });
+    });
     const [httpsPort, httpPort] = [await freePort(), await freePort()];
     const prefix = await mkdtemp(join(tmpdir(), 'tandem-nginx-'));
     await mkdir(join(prefix, 'temp'));
