@@ -17,7 +17,7 @@ import { z } from 'zod';
 import { ACCESS_TOKEN_QUERY_PARAMETER, coversDocument } from '../common/accessToken.js';
 import { checkDocumentName } from '../common/documentName.js';
 import { SAVED_STATE_QUERY_PARAMETER } from '../common/savedState.js';
-import type { DocumentStore } from '../storage/DocumentStore.js';
+import { StorageError, type DocumentStore } from '../storage/DocumentStore.js';
 import type { AccessGrant } from './access/AccessGrant.js';
 import { AccessTokenError, DEFAULT_TOKEN_LIFETIME, grantRequestSchema, MAX_TOKEN_LIFETIME_SECONDS, mintAccessToken, verifyAccessToken } from './access/accessToken.js';
 import { checkHost } from './access/checkHost.js';
@@ -25,6 +25,8 @@ import { checkOrigin } from './access/checkOrigin.js';
 import { shareLinkFor } from './access/shareLinkFor.js';
 import { admitPeer, type AccessPolicy, type Admission } from './access/admitPeer.js';
 import { explainOversizedMessages } from './explainOversizedMessages.js';
+import { checkMetricsToken } from './metrics/checkMetricsToken.js';
+import type { ServerMetrics } from './metrics/createServerMetrics.js';
 import { createImportQueue, ImportError } from './content/createImportQueue.js';
 import { CloseCode, closeReason } from './rooms/closeCodes.js';
 import { DocumentTooLargeError } from './rooms/Room.js';
@@ -40,6 +42,16 @@ export interface AppOptions {
   webDir: string;
   access: AppAccess;
   limits: AppLimits;
+  monitoring: AppMonitoring;
+}
+
+/** Readiness, metrics and the drain on shutdown. */
+export interface AppMonitoring {
+  metrics: ServerMetrics;
+  /** Bearer token `GET /metrics` requires; `null` leaves it open (like `/healthz`). */
+  metricsToken: string | null;
+  /** True from the moment a shutdown starts: `/readyz` answers 503 and new requests get 503 `shutting-down`. */
+  isShuttingDown: () => boolean;
 }
 
 /** Who may connect and how share links are written. */
@@ -119,11 +131,12 @@ const tokenRequestSchema = grantRequestSchema.extend({
  */
 export function createApp(options: AppOptions) {
   const { registry, store, logger, webDir, access, limits } = options;
+  const { metrics } = options.monitoring;
   const app = new Hono<AppEnv>();
   const nodeWebSocket = createNodeWebSocket({ app });
   // ws checks this on every upgrade; larger frames close the socket with 1009.
   nodeWebSocket.wss.options.maxPayload = limits.maxMessageBytes;
-  explainOversizedMessages(nodeWebSocket.wss, limits.maxMessageBytes);
+  explainOversizedMessages(nodeWebSocket.wss, limits.maxMessageBytes, () => metrics.error('message_too_large'));
   const policy: AccessPolicy = {
     authSecret: access.authSecret,
     // The public URL is the server's own origin too (behind a proxy the Host header may differ).
@@ -146,6 +159,7 @@ export function createApp(options: AppOptions) {
       return c.json<ErrorBody>({ error: { code, message: error.message } }, error.status);
     }
     logger.error({ err: error, method: c.req.method, path: c.req.path }, 'request failed');
+    metrics.error('http_internal');
     return c.json<ErrorBody>({ error: { code: 'internal', message: 'internal server error' } }, 500);
   });
   app.notFound((c) => c.json<ErrorBody>({ error: { code: 'not-found', message: `no route for ${c.req.method} ${c.req.path}` } }, 404));
@@ -164,6 +178,12 @@ export function createApp(options: AppOptions) {
     if (c.req.path.startsWith('/lib/')) return libraryHeaders(c, next);
     return pageHeaders(c, next);
   });
+  // While draining, nothing new starts: the probes and metrics still answer, everything else is 503 (retry elsewhere).
+  app.use('*', async (c, next) => {
+    if (!options.monitoring.isShuttingDown() || MONITORING_PATHS.has(c.req.path)) return next();
+    c.header('Connection', 'close');
+    return shuttingDown(c);
+  });
   const limitBody = (maxSize: number) =>
     bodyLimit({ maxSize, onError: (c) => c.json<ErrorBody>({ error: { code: 'body-too-large', message: `request bodies are limited to ${maxSize} bytes` } }, 413) });
   const apiBodyLimit = limitBody(MAX_API_BODY_BYTES);
@@ -181,6 +201,30 @@ export function createApp(options: AppOptions) {
   });
 
   app.get('/healthz', (c) => c.json({ status: 'ok', loadedDocuments: registry.size, uptimeSeconds: Math.round(process.uptime()) }));
+
+  /** Whether a load balancer should send traffic here: not while draining, not when saves would fail. */
+  app.get('/readyz', async (c) => {
+    if (options.monitoring.isShuttingDown()) return notReady(c, 'shutting-down', 'the server is shutting down');
+    try {
+      await store.checkWritable();
+    } catch (error) {
+      if (!(error instanceof StorageError)) throw error;
+      return notReady(c, 'store-unwritable', error.message);
+    }
+    return c.json({ status: 'ready' });
+  });
+  function notReady(c: Context<AppEnv>, code: 'shutting-down' | 'store-unwritable', message: string): Response {
+    return c.json<ErrorBody & { status: 'not-ready' }>({ status: 'not-ready', error: { code, message } }, 503);
+  }
+
+  app.get('/metrics', async (c) => {
+    const { metricsToken } = options.monitoring;
+    if (metricsToken !== null && !checkMetricsToken(c.req.header('authorization'), metricsToken)) {
+      c.header('WWW-Authenticate', 'Bearer realm="metrics"');
+      return c.json<ErrorBody>({ error: { code: 'unauthorized', message: 'send the metrics token as Authorization: Bearer <token>' } }, 401);
+    }
+    return c.body(await metrics.registry.metrics(), 200, { 'Content-Type': metrics.registry.contentType, 'Cache-Control': 'no-store' });
+  });
 
   /** With authentication on, API calls need a token (`Authorization: Bearer …` or `?token=`); it is kept for the handler. */
   const requireAccess: MiddlewareHandler<AppEnv> = async (c, next) => {
@@ -341,6 +385,8 @@ export function createApp(options: AppOptions) {
         } catch (rejection) {
           if (!(rejection instanceof RateLimiterRes)) throw rejection;
           logger.warn({ address, retryInMs: rejection.msBeforeNext }, 'refusing WebSocket: too many connections from this address');
+          metrics.error('connection_rate_limited');
+          metrics.connectionRefused(429);
           // Only the status reaches the client: @hono/node-ws writes the refusal itself, without headers or body.
           return c.json<ErrorBody>({ error: { code: 'rate-limited', message: 'too many connections from this address; try again later' } }, 429);
         }
@@ -366,24 +412,31 @@ export function createApp(options: AppOptions) {
       const admission = c.get('admission');
       connectionCount += 1;
       const id = `c${connectionCount}`;
+      const connectionLogger = logger.child({ conn: id, documentName });
       let connection: PeerConnection | null = null;
       return {
         onOpen: (_event, ws) => {
           const refusal = admission.admitted ? refuseOverCapacity(documentName) : admission;
           if (refusal) {
-            logger.info({ peer: id, documentName, code: refusal.code, reason: refusal.reason }, 'refusing WebSocket');
+            connectionLogger.info({ code: refusal.code, reason: refusal.reason }, 'refusing WebSocket');
+            metrics.connectionRefused(refusal.code);
             ws.close(refusal.code, closeReason(refusal.reason));
             return;
           }
           if (!admission.admitted) return;
           openConnections += 1;
+          metrics.connectionOpened();
           connectionsPerDocument.set(documentName, (connectionsPerDocument.get(documentName) ?? 0) + 1);
           connection = new PeerConnection({
             id,
             documentName,
-            socket: toWebSocketLike(ws, maxBufferedBytes, () => logger.warn({ peer: id, documentName, maxBufferedBytes }, 'dropping a peer that does not read what it is sent')),
+            socket: toWebSocketLike(ws, maxBufferedBytes, metrics, () => {
+              connectionLogger.warn({ maxBufferedBytes }, 'dropping a peer that does not read what it is sent');
+              metrics.error('slow_reader');
+            }),
             registry,
-            logger,
+            logger: connectionLogger,
+            metrics,
             limits: { ...limits, maxPendingBytes: limits.maxMessageBytes },
             peer: admission.peer,
             expiresAt: admission.expiresAt,
@@ -397,7 +450,7 @@ export function createApp(options: AppOptions) {
         },
         onClose: () => release(),
         onError: (event) => {
-          logger.warn({ peer: id, err: 'error' in event ? event.error : undefined }, 'WebSocket error');
+          connectionLogger.warn({ err: 'error' in event ? event.error : undefined }, 'WebSocket error');
           release();
         },
       };
@@ -408,6 +461,7 @@ export function createApp(options: AppOptions) {
         connection.closed();
         connection = null;
         openConnections -= 1;
+        metrics.connectionClosed();
         const remaining = (connectionsPerDocument.get(documentName) ?? 1) - 1;
         if (remaining > 0) connectionsPerDocument.set(documentName, remaining);
         else connectionsPerDocument.delete(documentName);
@@ -503,6 +557,9 @@ const CONTENT_SECURITY_POLICY = {
   frameAncestors: ["'self'"],
 };
 
+/** Answered while the server drains: liveness, readiness (503 by then) and metrics. */
+const MONITORING_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
+
 /** The address to rate-limit: the peer's, or the last hop a trusted proxy added. */
 function clientAddress(c: Context<AppEnv>, trustProxy: boolean): string {
   if (trustProxy) {
@@ -517,7 +574,7 @@ function clientAddress(c: Context<AppEnv>, trustProxy: boolean): string {
  * A socket whose unsent data would pass `maxBufferedBytes` is cut at once (the client reconnects
  * and resyncs), so a client that stops reading cannot make the server hold copies of the document.
  */
-function toWebSocketLike(ws: WSContext, maxBufferedBytes: number, onOverflow: () => void): WebSocketLike {
+function toWebSocketLike(ws: WSContext, maxBufferedBytes: number, metrics: ServerMetrics, onOverflow: () => void): WebSocketLike {
   const raw = ws.raw as WebSocket;
   return {
     send: (frame) => {
@@ -529,6 +586,7 @@ function toWebSocketLike(ws: WSContext, maxBufferedBytes: number, onOverflow: ()
       }
       // Every frame the server builds is backed by a plain ArrayBuffer.
       ws.send(frame as Uint8Array<ArrayBuffer>);
+      metrics.sent(frame);
     },
     close: (code, reason) => {
       if (ws.readyState === 0 || ws.readyState === 1) ws.close(code, reason);

@@ -1,7 +1,30 @@
-import { pino, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger } from 'pino';
+import { prettyFactory } from 'pino-pretty';
 import type { ServerConfig } from './config/loadConfig.js';
 
-/** JSON lines on stdout: one object per event, easy to ship to any log system and to parse in tests. */
-export function createLogger(level: ServerConfig['logLevel']): Logger {
-  return pino({ level, base: { service: 'tandem' } });
+export interface LoggerOptions {
+  level: ServerConfig['logLevel'];
+  format: ServerConfig['logFormat'];
+  /** Whether stdout is a terminal (`process.stdout.isTTY`): `auto` is pretty there and JSON in a pipe or file. */
+  stdoutIsTerminal: boolean;
+}
+
+/**
+ * The server's logger, writing to stdout. JSON lines (one object per event) for log
+ * systems and tests; `pretty` for people: a time, a level and the message on one line,
+ * the fields indented below. Both write synchronously, so the last lines before
+ * `process.exit` (a fatal error, a shutdown that ran out of time) are never lost.
+ *
+ * @example createLogger({ level: 'info', format: 'auto', stdoutIsTerminal: process.stdout.isTTY === true })
+ */
+export function createLogger(options: LoggerOptions): Logger {
+  const pretty = options.format === 'pretty' || (options.format === 'auto' && options.stdoutIsTerminal);
+  const stdout = pino.destination({ dest: 1, sync: true });
+  return pino({ level: options.level, base: { service: 'tandem' } }, pretty ? prettyStream(stdout, options.stdoutIsTerminal) : stdout);
+}
+
+/** pino-pretty's formatter, run inside the logging call: the line is on stdout before the call returns, never waiting in a stream. */
+function prettyStream(destination: DestinationStream, colorize: boolean): DestinationStream {
+  const prettify = prettyFactory({ colorize, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,service' });
+  return { write: (line: string) => destination.write(prettify(line)) };
 }

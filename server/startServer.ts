@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
@@ -5,6 +6,7 @@ import type { Logger } from 'pino';
 import type { WebSocketServer } from 'ws';
 import type { DocumentStore } from '../storage/DocumentStore.js';
 import { createApp, type AppAccess, type AppLimits } from './createApp.js';
+import { createServerMetrics } from './metrics/createServerMetrics.js';
 import type { SnapshotPolicy } from './rooms/Room.js';
 import { RoomRegistry } from './rooms/RoomRegistry.js';
 import { startHeartbeat } from './startHeartbeat.js';
@@ -20,6 +22,8 @@ export interface StartServerOptions {
   limits: ServerLimits;
   /** PEM certificate and key: serve HTTPS and WSS instead of HTTP and WS. */
   tls: { cert: Buffer; key: Buffer } | null;
+  /** Bearer token `GET /metrics` requires; `null` leaves it open. */
+  metricsToken: string | null;
 }
 
 export interface ServerLimits extends AppLimits {
@@ -31,8 +35,16 @@ export interface TandemServer {
   /** The port actually bound (differs from the requested one when that was 0). */
   readonly port: number;
   readonly host: string;
-  /** Stops accepting, closes peers with 1012, saves every document, closes sockets. Does not close the store. */
+  /**
+   * Drains: readiness turns 503 at once, new connections and requests are refused (503
+   * `shutting-down`), peers are closed with 1012 (clients reconnect, to this server once it
+   * is back or to another), every document is saved, requests already running get their
+   * answer, then the sockets close. Does not close the store. Has no time limit of its own:
+   * the caller bounds it (see `unsavedDocuments`).
+   */
   close(): Promise<void>;
+  /** Documents with changes not yet on disk: what a shutdown that ran out of time would lose. */
+  unsavedDocuments(): string[];
 }
 
 /** How long closing peers get to answer the close handshake before their sockets are cut. */
@@ -42,7 +54,10 @@ const CLOSE_GRACE_MS = 1000;
 export async function startServer(options: StartServerOptions): Promise<TandemServer> {
   const { logger } = options;
   const { limits } = options;
-  const registry = new RoomRegistry({ store: options.store, logger, snapshotPolicy: options.snapshotPolicy, maxDocumentBytes: limits.maxDocumentBytes });
+  let shuttingDown = false;
+  const requests = trackRequests();
+  const metrics = createServerMetrics({ rooms: () => registry.stats(), httpRequestsInFlight: () => requests.inFlight });
+  const registry = new RoomRegistry({ store: options.store, logger, snapshotPolicy: options.snapshotPolicy, maxDocumentBytes: limits.maxDocumentBytes, metrics });
   const { app, injectWebSocket, wss, closeImports } = createApp({
     registry,
     store: options.store,
@@ -50,6 +65,7 @@ export async function startServer(options: StartServerOptions): Promise<TandemSe
     webDir: options.webDir,
     access: options.access,
     limits,
+    monitoring: { metrics, metricsToken: options.metricsToken, isShuttingDown: () => shuttingDown },
   });
 
   const server = await listen(app.fetch, options.port, options.host, {
@@ -61,6 +77,8 @@ export async function startServer(options: StartServerOptions): Promise<TandemSe
     ...(options.tls ?? {}),
   }, options.tls !== null);
   injectWebSocket(server);
+  // Before the app's own listener, which may answer (a metrics scrape) before later listeners run.
+  server.prependListener('request', requests.onRequest);
   const stopHeartbeat = startHeartbeat(wss, limits.pingIntervalMs, () => logger.info('dropping a WebSocket that stopped answering pings'));
   const address = server.address() as AddressInfo;
   let closing: Promise<void> | null = null;
@@ -70,11 +88,14 @@ export async function startServer(options: StartServerOptions): Promise<TandemSe
     host: options.host,
     close: () => {
       closing ??= (async () => {
-        server.close(); // stop accepting new connections
+        shuttingDown = true;
+        server.close(); // stop accepting new connections; idle keep-alive connections are closed too
         stopHeartbeat();
         try {
           await registry.close();
         } finally {
+          // Requests already running when the drain began (an import, say) end with their answer, a 503 at worst.
+          await requests.allDone();
           await closeImports();
           await closeWebSockets(wss, CLOSE_GRACE_MS);
           if ('closeAllConnections' in server) server.closeAllConnections();
@@ -83,6 +104,27 @@ export async function startServer(options: StartServerOptions): Promise<TandemSe
       })();
       return closing;
     },
+    unsavedDocuments: () => registry.unsavedDocuments(),
+  };
+}
+
+/** Counts HTTP requests from arrival until their response is sent or their connection is gone. */
+function trackRequests() {
+  let inFlight = 0;
+  const waiting: (() => void)[] = [];
+  return {
+    get inFlight() {
+      return inFlight;
+    },
+    onRequest: (_request: IncomingMessage, response: ServerResponse) => {
+      inFlight += 1;
+      response.once('close', () => {
+        inFlight -= 1;
+        if (inFlight === 0) for (const resolve of waiting.splice(0)) resolve();
+      });
+    },
+    /** Resolves once no request is in flight. */
+    allDone: (): Promise<void> => (inFlight === 0 ? Promise.resolve() : new Promise((resolve) => waiting.push(resolve))),
   };
 }
 

@@ -30,6 +30,13 @@ export interface DocumentStore {
   delete(documentName: string): Promise<boolean>;
   /** Metadata of every stored document, sorted by name. */
   list(): Promise<DocumentInfo[]>;
+  /**
+   * Resolves when a write would succeed now; rejects with a `StorageError`
+   * saying why not (`io` with the operating system's message, `locked`,
+   * `closed`). Cheap enough to call on every readiness probe: implementations
+   * that touch a disk may reuse a result for about a second.
+   */
+  checkWritable(): Promise<void>;
   /** Releases files, locks and handles. Further calls fail with `StorageError('closed')`. */
   close(): Promise<void>;
 }

@@ -1,4 +1,5 @@
-import { mkdir, readdir, stat } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import { mkdir, open, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Low, type Adapter } from 'lowdb';
 import { z } from 'zod';
@@ -22,6 +23,9 @@ export interface JsonDocumentStoreOptions {
 }
 
 const DOCUMENT_FORMAT = 'tandem.document/1';
+
+/** How long one probe's answer stands: a scraper polling readiness every few ms must not turn into disk writes. */
+const WRITABLE_PROBE_TTL_MS = 1000;
 
 /** The JSON layout of one document file: `<dataDir>/documents/<file name>.json`. */
 const documentRecordSchema = z.object({
@@ -54,6 +58,8 @@ export class JsonDocumentStore implements DocumentStore {
   /** Per document, the tail of its queue of snapshot writes and deletes: they never overlap. */
   readonly #writeQueues = new Map<string, Promise<unknown>>();
   #closed = false;
+  /** The last writability probe and when it started; concurrent checks share it. */
+  #writableProbe: { startedAt: number; result: Promise<void> } | null = null;
 
   private constructor(dataDir: string, lock: DirectoryLock) {
     this.dataDir = dataDir;
@@ -208,6 +214,37 @@ export class JsonDocumentStore implements DocumentStore {
       }),
     );
     return documents.filter((document): document is DocumentInfo => document !== null).sort((a, b) => compareDocumentNames(a.documentName, b.documentName));
+  }
+
+  async checkWritable(): Promise<void> {
+    this.#assertWritable();
+    const now = Date.now();
+    if (this.#writableProbe === null || now - this.#writableProbe.startedAt >= WRITABLE_PROBE_TTL_MS) {
+      const result = this.#probeWritable();
+      // A cached failure is reported to every caller that asks; this only keeps it from counting as unhandled meanwhile.
+      result.catch(() => undefined);
+      this.#writableProbe = { startedAt: now, result };
+    }
+    return this.#writableProbe.result;
+  }
+
+  /** Writes, fsyncs and removes a small file where documents are written: the same path a save takes. */
+  async #probeWritable(): Promise<void> {
+    const probe = join(this.documentsDir, `.writable-probe-${randomUUID()}`);
+    try {
+      const handle = await open(probe, 'wx', 0o600);
+      try {
+        await handle.writeFile('probe\n', 'utf8');
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+    } catch (error) {
+      // The write's error is the one that says what is wrong; a probe left behind is a hidden file that list() skips.
+      await unlinkIfPresent(probe).catch(() => undefined);
+      throw ioError(`cannot write to ${this.documentsDir}`, error);
+    }
+    await unlinkIfPresent(probe);
   }
 
   async close(): Promise<void> {

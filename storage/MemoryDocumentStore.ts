@@ -67,6 +67,11 @@ export class MemoryDocumentStore implements DocumentStore {
       .sort((a, b) => compareDocumentNames(a.documentName, b.documentName));
   }
 
+  /** Memory is always writable while the store is open. */
+  async checkWritable(): Promise<void> {
+    this.#assertOpen();
+  }
+
   async close(): Promise<void> {
     this.#closed = true;
   }

@@ -26,7 +26,7 @@ export async function runServeCommand(env: Record<string, string | undefined>, a
     return;
   }
   const { config } = loaded;
-  const logger = createLogger(config.logLevel);
+  const logger = createLogger({ level: config.logLevel, format: config.logFormat, stdoutIsTerminal: process.stdout.isTTY === true });
   let server: TandemServer | null = null;
 
   let store: DocumentStore;
@@ -52,6 +52,17 @@ export async function runServeCommand(env: Record<string, string | undefined>, a
   async function shutdown(exitCode: number): Promise<void> {
     if (shuttingDown) return;
     shuttingDown = true;
+    // A shutdown must end: a disk that hangs, a huge document or a stuck request cannot keep the process (and its port) forever.
+    setTimeout(() => {
+      const unsaved = server?.unsavedDocuments() ?? [];
+      logger.error(
+        { shutdownTimeoutMs: config.shutdownTimeoutMs, unsavedDocuments: unsaved },
+        unsaved.length > 0
+          ? `shutdown did not finish within ${config.shutdownTimeoutMs} ms; exiting with unsaved changes in ${unsaved.length} document(s): ${unsaved.join(', ')}`
+          : `shutdown did not finish within ${config.shutdownTimeoutMs} ms; exiting (every document was saved)`,
+      );
+      process.exit(1);
+    }, config.shutdownTimeoutMs);
     try {
       await server?.close();
     } catch (error) {
@@ -71,7 +82,7 @@ export async function runServeCommand(env: Record<string, string | undefined>, a
         logger.warn({ signal }, 'second signal: exiting without waiting for saves');
         process.exit(1);
       }
-      logger.info({ signal }, 'shutting down: saving every open document');
+      logger.info({ signal, shutdownTimeoutMs: config.shutdownTimeoutMs }, 'shutting down: refusing new connections, closing peers with 1012, saving every open document');
       void shutdown(0);
     });
   }
@@ -111,6 +122,7 @@ export async function runServeCommand(env: Record<string, string | undefined>, a
         pingIntervalMs: config.pingIntervalMs,
       },
       tls,
+      metricsToken: config.metricsToken,
     });
   } catch (error) {
     logger.fatal({ err: error }, `cannot start: ${error instanceof Error ? error.message : String(error)}`);

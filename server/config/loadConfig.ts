@@ -55,6 +55,14 @@ export interface ServerConfig {
   handshakeTimeoutMs: number;
   /** `--ping-interval-ms` / `PING_INTERVAL_MS`. WebSockets are pinged this often; one that has not answered the previous ping is dropped. Default 30 000. */
   pingIntervalMs: number;
+
+  // Observability and shutdown
+  /** `--log-format` / `LOG_FORMAT`. `json` (one object per line), `pretty` (for people), or `auto`: pretty on a terminal, JSON otherwise. Default `auto`. */
+  logFormat: 'json' | 'pretty' | 'auto';
+  /** `--metrics-token` / `METRICS_TOKEN`. When set, `GET /metrics` needs `Authorization: Bearer <token>`. Default none (open). */
+  metricsToken: string | null;
+  /** `--shutdown-timeout-ms` / `SHUTDOWN_TIMEOUT_MS`. A shutdown that has not saved everything by then exits with code 1, logging what was unsaved. Default 10 000. */
+  shutdownTimeoutMs: number;
 }
 
 export const DEFAULT_CONFIG: ServerConfig = {
@@ -83,6 +91,11 @@ export const DEFAULT_CONFIG: ServerConfig = {
   connectionsPerMinutePerIp: 300,
   handshakeTimeoutMs: 10_000,
   pingIntervalMs: 30_000,
+
+  // Observability and shutdown
+  logFormat: 'auto',
+  metricsToken: null,
+  shutdownTimeoutMs: 10_000,
 };
 
 /** An origin as browsers send it: scheme, host and optional port, nothing else. */
@@ -126,10 +139,15 @@ const OPTIONS = {
   connectionsPerMinutePerIp: { flag: 'connections-per-minute-per-ip', env: 'CONNECTIONS_PER_MINUTE_PER_IP', schema: z.coerce.number().int().min(0) },
   handshakeTimeoutMs: { flag: 'handshake-timeout-ms', env: 'HANDSHAKE_TIMEOUT_MS', schema: z.coerce.number().int().min(100).max(600_000) },
   pingIntervalMs: { flag: 'ping-interval-ms', env: 'PING_INTERVAL_MS', schema: z.coerce.number().int().min(100).max(3_600_000) },
+
+  // Observability and shutdown
+  logFormat: { flag: 'log-format', env: 'LOG_FORMAT', schema: z.enum(['json', 'pretty', 'auto']) },
+  metricsToken: { flag: 'metrics-token', env: 'METRICS_TOKEN', schema: z.string().min(16, 'must be at least 16 characters (try: openssl rand -base64 24)') },
+  shutdownTimeoutMs: { flag: 'shutdown-timeout-ms', env: 'SHUTDOWN_TIMEOUT_MS', schema: z.coerce.number().int().min(1).max(3_600_000) },
 } satisfies { [K in keyof ServerConfig]: { flag: string; env: string; schema: z.ZodType<NonNullable<ServerConfig[K]>, unknown> } };
 
 /** Options whose empty environment variable is a mistake rather than "use the default". */
-const SECRET_OPTIONS = new Set(['authSecret', 'adminKey']);
+const SECRET_OPTIONS = new Set(['authSecret', 'adminKey', 'metricsToken']);
 
 /** Flags that may be given without a value. */
 const BOOLEAN_FLAGS = ['trust-proxy'];
@@ -166,6 +184,11 @@ Limits:
   --connections-per-minute-per-ip N   CONNECTIONS_PER_MINUTE_PER_IP   300       then HTTP 429; 0 = no limit
   --handshake-timeout-ms N            HANDSHAKE_TIMEOUT_MS            10000     for the HTTP headers, then the first message
   --ping-interval-ms N                PING_INTERVAL_MS                30000     silent connections are dropped after two
+
+Monitoring and shutdown (see README, "Monitoring"):
+  --log-format json|pretty|auto       LOG_FORMAT                      auto      auto: pretty on a terminal, JSON otherwise
+  --metrics-token TOKEN               METRICS_TOKEN                   (none)    require Authorization: Bearer TOKEN on /metrics
+  --shutdown-timeout-ms N             SHUTDOWN_TIMEOUT_MS             10000     then exit 1, logging the unsaved documents
 
   --help                      print this help
 

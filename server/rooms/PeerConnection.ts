@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { TokenBucket } from '../access/TokenBucket.js';
+import type { ServerMetrics } from '../metrics/createServerMetrics.js';
 import { CloseCode, closeReason } from './closeCodes.js';
 import { Peer, type PeerOptions, type WebSocketLike } from './Peer.js';
 import type { Room } from './Room.js';
@@ -35,6 +36,7 @@ export class PeerConnection {
   readonly #documentName: string;
   readonly #registry: RoomRegistry;
   readonly #logger: Logger;
+  readonly #metrics: ServerMetrics;
   #room: Room | null = null;
   #pending: Uint8Array[] = [];
   #pendingBytes = 0;
@@ -49,7 +51,9 @@ export class PeerConnection {
     documentName: string;
     socket: WebSocketLike;
     registry: RoomRegistry;
+    /** The connection's own logger: every line carries its id (`conn`) and document. */
     logger: Logger;
+    metrics: ServerMetrics;
     limits: ConnectionLimits;
     /** What the peer may do and who it is (from its token and query). */
     peer: PeerOptions;
@@ -57,17 +61,19 @@ export class PeerConnection {
     expiresAt?: Date | null;
   }) {
     this.peer = new Peer(options.id, options.socket, options.peer);
+    this.#logger = options.logger;
+    this.#metrics = options.metrics;
     this.#limits = options.limits;
     const { messagesPerSecond, messageBurst, handshakeTimeoutMs } = options.limits;
     this.#messageRate = messagesPerSecond > 0 ? new TokenBucket(messagesPerSecond, messageBurst) : null;
     this.#handshakeTimer = setTimeout(() => {
       this.#logger.info({ handshakeTimeoutMs }, 'closing peer that sent nothing');
+      this.#metrics.error('handshake_timeout');
       this.#refuse(CloseCode.policyViolation, `no message within ${handshakeTimeoutMs} ms of connecting`);
     }, handshakeTimeoutMs);
     if (options.expiresAt) this.#closeAt(options.expiresAt);
     this.#documentName = options.documentName;
     this.#registry = options.registry;
-    this.#logger = options.logger.child({ peer: options.id, documentName: options.documentName });
   }
 
   /** Joins the room; resolves once the peer is in it or has been refused. */
@@ -77,10 +83,11 @@ export class PeerConnection {
       room = await this.#registry.join(this.#documentName, this.peer);
     } catch (error) {
       if (error instanceof ShuttingDownError) {
-        this.#refuse(CloseCode.serviceRestart, 'server is restarting');
+        this.#refuse(CloseCode.serviceRestart, 'server is restarting; reconnect');
         return;
       }
       this.#logger.error({ err: error }, 'could not load document; refusing peer');
+      this.#metrics.error('load_failed');
       this.#refuse(CloseCode.internalError, `could not load document "${this.#documentName}"; try again later`);
       return;
     }
@@ -99,9 +106,11 @@ export class PeerConnection {
   /** A frame from the client. */
   receive(frame: Uint8Array): void {
     if (this.#closed) return;
+    this.#metrics.received(frame);
     this.#clearHandshakeTimer();
     if (this.#messageRate && !this.#messageRate.take()) {
       this.#logger.warn({ messagesPerSecond: this.#messageRate.perSecond }, 'closing peer over its message rate');
+      this.#metrics.error('rate_limited');
       this.#refuse(CloseCode.policyViolation, `more than ${this.#messageRate.perSecond} messages per second`);
       return;
     }
@@ -110,6 +119,8 @@ export class PeerConnection {
       return;
     }
     if (this.#pending.length >= MAX_FRAMES_WHILE_LOADING || this.#pendingBytes + frame.byteLength > this.#limits.maxPendingBytes) {
+      this.#logger.warn({ frames: this.#pending.length, bytes: this.#pendingBytes }, 'closing peer that sent too much before its document loaded');
+      this.#metrics.error('bad_request');
       this.#refuse(CloseCode.badRequest, 'too much sent before the document was loaded');
       return;
     }
@@ -120,6 +131,7 @@ export class PeerConnection {
   /** A text frame: not part of the protocol. */
   receiveText(): void {
     this.#logger.warn('closing peer that sent a text frame');
+    this.#metrics.error('bad_request');
     this.#refuse(CloseCode.badRequest, 'text frames are not part of the y-websocket protocol');
   }
 

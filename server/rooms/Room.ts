@@ -8,6 +8,7 @@ import { decodeMessage } from '../protocol/decodeMessage.js';
 import { encodeAwareness, encodeSavedState, encodeSyncStep1, encodeSyncStep2, encodeSyncUpdate } from '../protocol/encodeMessage.js';
 import { ProtocolError } from '../protocol/ProtocolError.js';
 import type { ClientMessage } from '../protocol/messageTypes.js';
+import type { ServerMetrics } from '../metrics/createServerMetrics.js';
 import { CloseCode, closeReason } from './closeCodes.js';
 import type { Peer } from './Peer.js';
 import { SaveScheduler } from './SaveScheduler.js';
@@ -40,6 +41,8 @@ export interface RoomOptions {
   maxDocumentBytes: number;
   /** Called when the last peer left or pending writes finished; the registry decides whether to unload. */
   onMaybeIdle: (room: Room) => void;
+  /** Save latencies and errors are counted here; none when absent (unit tests). */
+  metrics?: ServerMetrics;
 }
 
 type AwarenessChange = { added: number[]; updated: number[]; removed: number[] };
@@ -86,6 +89,7 @@ export class Room {
   readonly #snapshots: SaveScheduler;
   readonly #policy: SnapshotPolicy;
   readonly #onMaybeIdle: (room: Room) => void;
+  readonly #metrics: ServerMetrics | null;
   /** What is on disk, as an encoded Yjs snapshot (state vector and delete set): sent to peers that asked. */
   #savedState: Uint8Array;
   /**
@@ -114,6 +118,7 @@ export class Room {
     this.#onMaybeIdle = options.onMaybeIdle;
     this.#policy = options.snapshotPolicy;
     this.#maxDocumentBytes = options.maxDocumentBytes;
+    this.#metrics = options.metrics ?? null;
     this.doc = new Y.Doc({ gc: true });
     const stored = options.stored;
     this.#wasStored = stored !== null;
@@ -136,12 +141,14 @@ export class Room {
     this.#journal = new UpdateJournal({
       retryBaseMs,
       retryMaxMs,
-      append: (updates) => this.#store.appendUpdates(this.documentName, updates),
+      append: (updates) => this.#timeSave('log', () => this.#store.appendUpdates(this.documentName, updates)),
       describeState: () => this.#describeState(),
       onDurable: (state) => this.#handleDurable(state),
       onSettled: () => this.#onMaybeIdle(this),
-      onError: (error, failures) =>
-        this.#logger.error({ err: error, documentName: this.documentName, failures }, 'appending to the document log failed; keeping the updates in memory and retrying'),
+      onError: (error, failures) => {
+        this.#metrics?.error('storage_log');
+        this.#logger.error({ err: error, documentName: this.documentName, failures }, 'appending to the document log failed; keeping the updates in memory and retrying');
+      },
     });
     this.#snapshots = new SaveScheduler({
       debounceMs: this.#policy.idleMs,
@@ -149,8 +156,10 @@ export class Room {
       retryBaseMs,
       retryMaxMs,
       save: () => this.#writeSnapshot(),
-      onError: (error, failures) =>
-        this.#logger.error({ err: error, documentName: this.documentName, failures }, 'writing the document snapshot failed; the log still holds every update; retrying'),
+      onError: (error, failures) => {
+        this.#metrics?.error('storage_snapshot');
+        this.#logger.error({ err: error, documentName: this.documentName, failures }, 'writing the document snapshot failed; the log still holds every update; retrying');
+      },
       onSettled: () => this.#onMaybeIdle(this),
     });
     // Updates replayed from the log are not in the snapshot yet.
@@ -166,6 +175,15 @@ export class Room {
   /** True while an update is not yet in the log or the snapshot is behind the log. */
   get hasUnsavedChanges(): boolean {
     return this.#journal.hasPending || this.#snapshots.hasUnsavedChanges;
+  }
+
+  /** Bytes of accepted updates not yet durable in the log, and when the oldest of them was accepted (for metrics). */
+  get unsavedBytes(): number {
+    return this.#journal.unsavedBytes;
+  }
+
+  get oldestUnsavedAt(): number | null {
+    return this.#journal.oldestUnsavedAt;
   }
 
   /** The document's title now: the text of its first heading, or `null`. */
@@ -208,7 +226,7 @@ export class Room {
   removePeer(peer: Peer): void {
     if (!this.peers.delete(peer)) return;
     if (peer.droppedUpdates > 1) {
-      this.#logger.info({ documentName: this.documentName, peer: peer.id, droppedUpdates: peer.droppedUpdates }, 'read-only peer left; its document changes were dropped');
+      this.#logger.info({ documentName: this.documentName, conn: peer.id, droppedUpdates: peer.droppedUpdates }, 'read-only peer left; its document changes were dropped');
     }
     if (peer.awarenessClientIds.size > 0 && !this.#destroyed) {
       awarenessProtocol.removeAwarenessStates(this.awareness, [...peer.awarenessClientIds], null);
@@ -233,7 +251,8 @@ export class Room {
     } catch (error) {
       const tooLarge = error instanceof DocumentTooLargeError;
       const reason = error instanceof ProtocolError || tooLarge ? error.message : `invalid message: ${error instanceof Error ? error.message : String(error)}`;
-      this.#logger.warn({ err: error, documentName: this.documentName, peer: peer.id }, tooLarge ? 'refused a change past the size limit; closing its peer' : 'closing peer that sent a bad message');
+      this.#metrics?.error(tooLarge ? 'document_too_large' : 'protocol');
+      this.#logger.warn({ err: error, documentName: this.documentName, conn: peer.id }, tooLarge ? 'refused a change past the size limit; closing its peer' : 'closing peer that sent a bad message');
       this.removePeer(peer);
       peer.socket.close(tooLarge ? CloseCode.documentTooLarge : CloseCode.badRequest, closeReason(reason));
     }
@@ -312,7 +331,7 @@ export class Room {
     if (update.byteLength <= EMPTY_UPDATE_BYTES) return;
     peer.droppedUpdates += 1;
     if (peer.droppedUpdates === 1) {
-      this.#logger.warn({ documentName: this.documentName, peer: peer.id, bytes: update.byteLength }, 'dropped a document change from a read-only peer');
+      this.#logger.warn({ documentName: this.documentName, conn: peer.id, bytes: update.byteLength }, 'dropped a document change from a read-only peer');
     }
   }
 
@@ -355,7 +374,7 @@ export class Room {
         // saw its old connection close. The newest connection now speaks for the id, and the
         // old one's eventual close must not remove the state.
         previous.awarenessClientIds.delete(clientId);
-        this.#logger.info({ documentName: this.documentName, clientId, from: previous.id, to: peer.id }, 'awareness client moved to a newer connection');
+        this.#logger.info({ documentName: this.documentName, clientId, conn: peer.id, previousConn: previous.id }, 'awareness client moved to a newer connection');
       }
     }
     return accepted;
@@ -385,6 +404,10 @@ export class Room {
       this.#snapshots.flush().catch(() => undefined);
     }
   };
+
+  #timeSave(kind: 'log' | 'snapshot', write: () => Promise<void>): Promise<void> {
+    return this.#metrics ? this.#metrics.timeSave(kind, write) : write();
+  }
 
   /** The document's state now (state vector and delete set), encoded as a Yjs snapshot. */
   #describeState(): Uint8Array {
@@ -432,7 +455,7 @@ export class Room {
     const startedAt = performance.now();
     try {
       const title = documentTitle(this.doc);
-      await this.#store.writeSnapshot(this.documentName, state, title === null ? {} : { title });
+      await this.#timeSave('snapshot', () => this.#store.writeSnapshot(this.documentName, state, title === null ? {} : { title }));
     } catch (error) {
       this.#updatesSinceSnapshot += updates;
       throw error;

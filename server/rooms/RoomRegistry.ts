@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { DocumentStore } from '../../storage/DocumentStore.js';
+import type { RoomStats, ServerMetrics } from '../metrics/createServerMetrics.js';
 import { CloseCode } from './closeCodes.js';
 import type { Peer } from './Peer.js';
 import { Room, type SnapshotPolicy } from './Room.js';
@@ -10,6 +11,8 @@ export interface RoomRegistryOptions {
   snapshotPolicy: SnapshotPolicy;
   /** See `RoomOptions.maxDocumentBytes`. */
   maxDocumentBytes: number;
+  /** Passed to every room; none when absent (unit tests). */
+  metrics?: ServerMetrics;
 }
 
 /** Thrown by `join` while the server shuts down; the peer should be closed with 1012 and retry. */
@@ -41,6 +44,23 @@ export class RoomRegistry {
   /** Number of documents in memory. */
   get size(): number {
     return this.#rooms.size;
+  }
+
+  /** Loaded documents and what of them is not yet durable, for metrics (computed on each call: a scrape is rare, edits are not). */
+  stats(): RoomStats {
+    let unsavedBytes = 0;
+    let oldestUnsavedAt: number | null = null;
+    for (const room of this.#rooms.values()) {
+      unsavedBytes += room.unsavedBytes;
+      const since = room.oldestUnsavedAt;
+      if (since !== null && (oldestUnsavedAt === null || since < oldestUnsavedAt)) oldestUnsavedAt = since;
+    }
+    return { loadedDocuments: this.#rooms.size, unsavedBytes, oldestUnsavedAt };
+  }
+
+  /** Names of loaded documents with changes not yet in their log or snapshot (logged when a shutdown runs out of time). */
+  unsavedDocuments(): string[] {
+    return [...this.#rooms.values()].filter((room) => !room.destroyed && room.hasUnsavedChanges).map((room) => room.documentName);
   }
 
   /** The loaded room of a document, if any (for status pages and tests). */
@@ -133,7 +153,7 @@ export class RoomRegistry {
     const failures: string[] = [];
     await Promise.all(
       [...this.#rooms.values()].map(async (room) => {
-        room.closePeers(CloseCode.serviceRestart, 'server is restarting');
+        room.closePeers(CloseCode.serviceRestart, 'server is restarting; reconnect');
         try {
           await room.flush();
         } catch (error) {
@@ -160,6 +180,7 @@ export class RoomRegistry {
           logger: this.#options.logger,
           snapshotPolicy: this.#options.snapshotPolicy,
           maxDocumentBytes: this.#options.maxDocumentBytes,
+          metrics: this.#options.metrics,
           onMaybeIdle: (idleRoom) => this.#unloadIfIdle(idleRoom),
         });
         this.#rooms.set(documentName, room);

@@ -22,6 +22,10 @@ export interface UpdateJournalOptions {
 export class UpdateJournal {
   readonly #options: UpdateJournalOptions;
   #pending: Uint8Array[] = [];
+  /** Bytes pushed and not yet durable (pending plus the batch being written), and since when the oldest of them waits. */
+  #unsavedBytes = 0;
+  #pendingSince: number | null = null;
+  #writingSince: number | null = null;
   #writing: Promise<boolean> | null = null;
   #startScheduled = false;
   #retryTimer: NodeJS.Timeout | null = null;
@@ -38,10 +42,22 @@ export class UpdateJournal {
     return this.#pending.length > 0 || this.#writing !== null;
   }
 
+  /** Bytes of pushed updates not yet durable. */
+  get unsavedBytes(): number {
+    return this.#unsavedBytes;
+  }
+
+  /** When the oldest update not yet durable was pushed (`Date.now()` time), or `null`. */
+  get oldestUnsavedAt(): number | null {
+    return this.#writingSince ?? this.#pendingSince;
+  }
+
   /** Queues an update; it is written with the next batch. */
   push(update: Uint8Array): void {
     if (this.#closed) throw new Error('update journal is closed');
     this.#pending.push(update);
+    this.#unsavedBytes += update.byteLength;
+    this.#pendingSince ??= Date.now();
     if (this.#writing || this.#retryTimer || this.#startScheduled) return;
     // Start on the next microtask, so updates applied in the same tick share one write.
     this.#startScheduled = true;
@@ -84,12 +100,16 @@ export class UpdateJournal {
     while (this.#pending.length > 0) {
       const batch = this.#pending;
       this.#pending = [];
+      this.#writingSince = this.#pendingSince;
+      this.#pendingSince = null;
       // Read now: it covers exactly this batch and everything before it.
       const state = this.#options.describeState();
       try {
         await this.#options.append(batch);
       } catch (error) {
         this.#pending = batch.concat(this.#pending);
+        this.#pendingSince = this.#writingSince ?? this.#pendingSince;
+        this.#writingSince = null;
         this.#failures += 1;
         this.#lastError = error;
         this.#options.onError(error, this.#failures);
@@ -97,6 +117,8 @@ export class UpdateJournal {
         return false;
       }
       this.#failures = 0;
+      this.#unsavedBytes -= batch.reduce((sum, update) => sum + update.byteLength, 0);
+      this.#writingSince = null;
       this.#options.onDurable(state);
     }
     return true;

@@ -268,3 +268,29 @@ describe('JsonDocumentStore after a crash that left zeros', () => {
     await reopened.close();
   });
 });
+
+describe('JsonDocumentStore writability probe', () => {
+  it('writes and removes a probe, reuses its answer for a second, then sees a documents directory that is gone', async () => {
+    const dataDir = await freshDir();
+    const store = await JsonDocumentStore.open({ dataDir, onLockCompromised: failOnCompromise });
+    try {
+      await store.checkWritable();
+      expect(await readdir(join(dataDir, 'documents'))).toEqual([]);
+      // Replaced by a file: writes fail with ENOTDIR, while the lock (in the data dir) stays intact.
+      await rm(join(dataDir, 'documents'), { recursive: true });
+      await writeFile(join(dataDir, 'documents'), 'not a directory');
+      // Within the second, the earlier answer stands: a scraper polling readiness causes no writes.
+      await expect(store.checkWritable()).resolves.toBeUndefined();
+      // The cached answer expires after about a second; poll until the next probe runs.
+      const deadline = Date.now() + 5000;
+      let failure: unknown = null;
+      while (failure === null && Date.now() < deadline) {
+        failure = await store.checkWritable().then(() => null, (error: unknown) => error);
+        if (failure === null) await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      expect(failure).toMatchObject({ code: 'io', message: expect.stringMatching(/cannot write to .*documents.*ENOTDIR/) });
+    } finally {
+      await store.close();
+    }
+  });
+});

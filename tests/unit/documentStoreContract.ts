@@ -154,6 +154,14 @@ export function documentStoreContract(implementation: string, openStore: () => P
         await expect(store.appendUpdates('../escape', [bytes(1)])).rejects.toThrow();
       }));
 
+    it('says it is writable while open, and leaves nothing behind that list() shows', () =>
+      withStore(async (store) => {
+        await expect(store.checkWritable()).resolves.toBeUndefined();
+        await expect(Promise.all([store.checkWritable(), store.checkWritable()])).resolves.toEqual([undefined, undefined]);
+        expect(await store.list()).toEqual([]);
+        expect(await store.load('anything')).toBeNull();
+      }));
+
     it('fails every call after close with StorageError("closed")', async () => {
       const store = await openStore();
       await store.close();
@@ -161,6 +169,7 @@ export function documentStoreContract(implementation: string, openStore: () => P
       await expect(store.writeSnapshot('x', new Uint8Array())).rejects.toBeInstanceOf(StorageError);
       await expect(store.appendUpdates('x', [bytes(1)])).rejects.toMatchObject({ code: 'closed' });
       await expect(store.list()).rejects.toMatchObject({ code: 'closed' });
+      await expect(store.checkWritable()).rejects.toMatchObject({ code: 'closed' });
     });
   });
 }

@@ -111,3 +111,23 @@ describe('loadConfig', () => {
     expect(() => loadConfig({}, ['--max-connections', '0'])).toThrow(ConfigError);
   });
 });
+
+describe('loadConfig: monitoring and shutdown', () => {
+  it('reads LOG_FORMAT, METRICS_TOKEN and SHUTDOWN_TIMEOUT_MS, flags winning', () => {
+    expect(config({})).toMatchObject({ logFormat: 'auto', metricsToken: null, shutdownTimeoutMs: 10_000 });
+    expect(config({ LOG_FORMAT: 'pretty', METRICS_TOKEN: 'a-metrics-token-of-length', SHUTDOWN_TIMEOUT_MS: '2500' }, ['--log-format', 'json'])).toMatchObject({
+      logFormat: 'json',
+      metricsToken: 'a-metrics-token-of-length',
+      shutdownTimeoutMs: 2500,
+    });
+  });
+
+  it.each([
+    [{ LOG_FORMAT: 'xml' }, /LOG_FORMAT="xml"/],
+    [{ METRICS_TOKEN: 'short' }, /METRICS_TOKEN=.*at least 16 characters/],
+    [{ METRICS_TOKEN: '' }, /METRICS_TOKEN is set but empty/],
+    [{ SHUTDOWN_TIMEOUT_MS: '0' }, /SHUTDOWN_TIMEOUT_MS="0"/],
+  ])('refuses %o', (env, message) => {
+    expect(() => loadConfig(env, [])).toThrow(message);
+  });
+});

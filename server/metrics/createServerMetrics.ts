@@ -1,0 +1,180 @@
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { MESSAGE_KINDS, messageKind } from './messageKind.js';
+
+/** What went wrong, for `tandem_errors_total{kind}`: a fixed set, so every kind shows up (at 0) from the first scrape. */
+export const ERROR_KINDS = [
+  /** A peer sent a frame that breaks the protocol or an invalid Yjs update (closed with 4400). */
+  'protocol',
+  /** A change would have grown a document past its size limit (closed with 4413). */
+  'document_too_large',
+  /** A WebSocket frame larger than `--max-message-bytes` (closed with 1009). */
+  'message_too_large',
+  /** A connection sent messages faster than `--messages-per-second` (closed with 1008). */
+  'rate_limited',
+  /** An address opened WebSockets faster than `--connections-per-minute-per-ip` (HTTP 429). */
+  'connection_rate_limited',
+  /** A connection sent nothing within the handshake timeout. */
+  'handshake_timeout',
+  /** A text frame, or too much sent before the document loaded (closed with 4400). */
+  'bad_request',
+  /** A peer that stopped reading was dropped (its unsent data passed the limit). */
+  'slow_reader',
+  /** A document could not be loaded (the peer was closed with 1011). */
+  'load_failed',
+  /** Appending to a document's log failed (retried with backoff). */
+  'storage_log',
+  /** Writing a document's snapshot failed (retried; the log still holds every update). */
+  'storage_snapshot',
+  /** An HTTP request failed with a 500. */
+  'http_internal',
+] as const;
+export type ErrorKind = (typeof ERROR_KINDS)[number];
+
+/** The writes a save latency is measured for. */
+export type SaveKind = 'log' | 'snapshot';
+
+/** What the server reports about its loaded documents at scrape time. */
+export interface RoomStats {
+  loadedDocuments: number;
+  /** Bytes of accepted updates not yet durable in their document's log, summed over documents. */
+  unsavedBytes: number;
+  /** When the oldest of those updates was accepted (`Date.now()` time), or `null` when everything is saved. */
+  oldestUnsavedAt: number | null;
+}
+
+export interface ServerMetricsOptions {
+  /** Read on every scrape (never cached), so the gauges are exact when Prometheus looks. */
+  rooms: () => RoomStats;
+  /** HTTP requests being answered right now, read on every scrape. */
+  httpRequestsInFlight: () => number;
+  /** Also collect Node's process metrics (memory, CPU, event loop lag), prefixed `tandem_`. Default true. */
+  processMetrics?: boolean;
+}
+
+/**
+ * The server's Prometheus metrics, in a registry of its own (never prom-client's
+ * global one: a test process runs several servers). Label values come from
+ * fixed lists, never from document names, so the number of series stays bounded.
+ */
+export interface ServerMetrics {
+  readonly registry: Registry;
+  /** A WebSocket was admitted. Pair with `connectionClosed`. */
+  connectionOpened(): void;
+  connectionClosed(): void;
+  /** A WebSocket was refused: `code` is the close code it got (or 429, the HTTP status of an address over its rate). */
+  connectionRefused(code: number): void;
+  /** A frame from a client. */
+  received(frame: Uint8Array): void;
+  /** A frame to a client (a broadcast is counted once per recipient). */
+  sent(frame: Uint8Array): void;
+  /** Measures a write to the store; failures are not observed (they count as errors). */
+  timeSave<T>(kind: SaveKind, write: () => Promise<T>): Promise<T>;
+  error(kind: ErrorKind): void;
+}
+
+/** @example const metrics = createServerMetrics({ rooms: () => registry.stats(), httpRequestsInFlight: () => 0 }); */
+export function createServerMetrics(options: ServerMetricsOptions): ServerMetrics {
+  const registry = new Registry();
+  const registers = [registry];
+  if (options.processMetrics ?? true) collectDefaultMetrics({ register: registry, prefix: 'tandem_' });
+
+  const openConnections = new Gauge({ name: 'tandem_open_connections', help: 'WebSocket connections open now.', registers });
+  const accepted = new Counter({ name: 'tandem_connections_accepted_total', help: 'WebSocket connections admitted.', registers });
+  const refused = new Counter({
+    name: 'tandem_connections_refused_total',
+    help: 'WebSocket connections refused, by the close code they got (429: an address over its connection rate, refused with HTTP 429).',
+    labelNames: ['code'] as const,
+    registers,
+  });
+  const messagesIn = new Counter({ name: 'tandem_messages_received_total', help: 'Frames received from clients, by message type.', labelNames: ['type'] as const, registers });
+  const bytesIn = new Counter({ name: 'tandem_received_bytes_total', help: 'Bytes of frames received from clients, by message type.', labelNames: ['type'] as const, registers });
+  const messagesOut = new Counter({
+    name: 'tandem_messages_sent_total',
+    help: 'Frames sent to clients, by message type (a broadcast counts once per recipient).',
+    labelNames: ['type'] as const,
+    registers,
+  });
+  const bytesOut = new Counter({ name: 'tandem_sent_bytes_total', help: 'Bytes of frames sent to clients, by message type.', labelNames: ['type'] as const, registers });
+  const saveSeconds = new Histogram({
+    name: 'tandem_save_duration_seconds',
+    help: 'Time to make a write durable: a batch appended to a document log (log), or a document snapshot (snapshot).',
+    labelNames: ['kind'] as const,
+    // An fsync is about a millisecond on an SSD; a large snapshot on a slow disk takes seconds.
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers,
+  });
+  const errors = new Counter({ name: 'tandem_errors_total', help: 'Errors, by kind (see README, "Monitoring").', labelNames: ['kind'] as const, registers });
+  new Gauge({
+    name: 'tandem_loaded_documents',
+    help: 'Documents loaded in memory.',
+    registers,
+    collect() {
+      this.set(options.rooms().loadedDocuments);
+    },
+  });
+  new Gauge({
+    name: 'tandem_unsaved_bytes',
+    help: 'Bytes of accepted changes not yet durable in their document log, over all documents.',
+    registers,
+    collect() {
+      this.set(options.rooms().unsavedBytes);
+    },
+  });
+  new Gauge({
+    name: 'tandem_oldest_unsaved_change_seconds',
+    help: 'Age of the oldest accepted change not yet durable in its document log; 0 when everything is saved.',
+    registers,
+    collect() {
+      const oldest = options.rooms().oldestUnsavedAt;
+      this.set(oldest === null ? 0 : Math.max(0, (Date.now() - oldest) / 1000));
+    },
+  });
+  new Gauge({
+    name: 'tandem_http_requests_in_flight',
+    help: 'HTTP requests being answered now (WebSocket connections not included).',
+    registers,
+    collect() {
+      this.set(options.httpRequestsInFlight());
+    },
+  });
+
+  // Every series of a fixed label set exists from the start: `rate()` needs the zero before the first increment.
+  for (const type of MESSAGE_KINDS) {
+    for (const counter of [messagesIn, bytesIn, messagesOut, bytesOut]) counter.inc({ type }, 0);
+  }
+  for (const kind of ERROR_KINDS) errors.inc({ kind }, 0);
+  for (const kind of ['log', 'snapshot'] as const) saveSeconds.zero({ kind });
+
+  return {
+    registry,
+    connectionOpened() {
+      accepted.inc();
+      openConnections.inc();
+    },
+    connectionClosed() {
+      openConnections.dec();
+    },
+    connectionRefused(code) {
+      refused.inc({ code: String(code) });
+    },
+    received(frame) {
+      const type = messageKind(frame);
+      messagesIn.inc({ type });
+      bytesIn.inc({ type }, frame.byteLength);
+    },
+    sent(frame) {
+      const type = messageKind(frame);
+      messagesOut.inc({ type });
+      bytesOut.inc({ type }, frame.byteLength);
+    },
+    async timeSave(kind, write) {
+      const startedAt = performance.now();
+      const result = await write();
+      saveSeconds.observe({ kind }, (performance.now() - startedAt) / 1000);
+      return result;
+    },
+    error(kind) {
+      errors.inc({ kind });
+    },
+  };
+}
