@@ -7,6 +7,7 @@ import { generate } from 'selfsigned';
 import WebSocket from 'ws';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CloseCode } from '../../common/closeCodes.js';
+import { DEFAULT_CONFIG } from '../../server/config/loadConfig.js';
 import { NginxProxy } from '../support/NginxProxy.js';
 import { readDockerfileStage } from '../support/readDockerfileStage.js';
 import { TestResources } from '../support/TestResources.js';
@@ -127,6 +128,16 @@ describe('the systemd unit', () => {
       await rm(dir, { recursive: true, force: true });
     }
   });
+});
+
+it('gives a draining server more time than its shutdown limit everywhere we ship a stop timeout', async () => {
+  const limitSeconds = DEFAULT_CONFIG.shutdownTimeoutMs / 1000;
+  const unit = await readFile(join(REPO_ROOT, 'deploy/systemd/tandem.service'), 'utf8');
+  const compose = await readFile(join(REPO_ROOT, 'deploy/compose.yaml'), 'utf8');
+  const readme = await readFile(join(REPO_ROOT, 'README.md'), 'utf8');
+  expect(Number(unit.match(/^TimeoutStopSec=(\d+)s$/m)?.[1])).toBeGreaterThan(limitSeconds);
+  expect(Number(compose.match(/stop_grace_period: (\d+)s/)?.[1])).toBeGreaterThan(limitSeconds);
+  expect(Number(readme.match(/--stop-timeout (\d+)/)?.[1])).toBeGreaterThan(limitSeconds);
 });
 
 describe('the Docker image\'s runtime stage, laid out and run as the Dockerfile says', () => {
