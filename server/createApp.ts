@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { HttpBindings } from '@hono/node-server';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { createNodeWebSocket } from '@hono/node-ws';
 import { zValidator } from '@hono/zod-validator';
@@ -18,12 +17,11 @@ import { ACCESS_TOKEN_QUERY_PARAMETER, coversDocument } from '../common/accessTo
 import { checkDocumentName } from '../common/documentName.js';
 import { SAVED_STATE_QUERY_PARAMETER } from '../common/savedState.js';
 import { StorageError, type DocumentStore } from '../storage/DocumentStore.js';
-import type { AccessGrant } from './access/AccessGrant.js';
-import { AccessTokenError, DEFAULT_TOKEN_LIFETIME, grantRequestSchema, MAX_TOKEN_LIFETIME_SECONDS, mintAccessToken, verifyAccessToken } from './access/accessToken.js';
+import { AccessTokenError, mintAccessToken, verifyAccessToken } from './access/accessToken.js';
 import { checkHost } from './access/checkHost.js';
 import { checkOrigin } from './access/checkOrigin.js';
 import { shareLinkFor } from './access/shareLinkFor.js';
-import { admitPeer, type AccessPolicy, type Admission } from './access/admitPeer.js';
+import { admitPeer, type AccessPolicy } from './access/admitPeer.js';
 import { explainOversizedMessages } from './explainOversizedMessages.js';
 import { checkMetricsToken } from './metrics/checkMetricsToken.js';
 import type { ServerMetrics } from './metrics/createServerMetrics.js';
@@ -33,6 +31,14 @@ import { DocumentTooLargeError } from './rooms/Room.js';
 import type { WebSocketLike } from './rooms/Peer.js';
 import { PeerConnection, type ConnectionLimits } from './rooms/PeerConnection.js';
 import { ShuttingDownError, type RoomRegistry } from './rooms/RoomRegistry.js';
+import type { AppEnv, ErrorBody } from './http/AppEnv.js';
+import { createDocumentSchema, tokenRequestSchema } from './http/apiSchemas.js';
+import { documentEntry, documentsRoutes } from './http/documentsRoutes.js';
+import { openApiDocument } from './http/openApiDocument.js';
+import { refuseChange } from './http/refuseAccess.js';
+import { shuttingDown } from './http/shuttingDown.js';
+
+export type { ErrorBody } from './http/AppEnv.js';
 
 export interface AppOptions {
   registry: RoomRegistry;
@@ -76,16 +82,6 @@ export interface AppLimits extends Omit<ConnectionLimits, 'maxPendingBytes'> {
   maxDocumentBytes: number;
 }
 
-/** JSON error body of every failed HTTP request: a stable `code` and a human `message`. */
-export interface ErrorBody {
-  error: { code: string; message: string; issues?: unknown };
-}
-
-type AppEnv = {
-  Bindings: HttpBindings;
-  Variables: { admission: Admission; grant: AccessGrant | null };
-};
-
 /** Request bodies of the HTTP API are small JSON objects. */
 const MAX_API_BODY_BYTES = 64 * 1024;
 
@@ -103,30 +99,12 @@ const connectionQuerySchema = z.object({
   [ACCESS_TOKEN_QUERY_PARAMETER]: z.string().max(8192).optional(),
 });
 
-/** Body of `POST /api/documents`. */
-const createDocumentSchema = z.object({
-  name: z.string().superRefine((name, context) => {
-    const check = checkDocumentName(name);
-    if (!check.ok) context.addIssue({ code: 'custom', message: check.reason });
-  }),
-  content: z
-    .discriminatedUnion('format', [
-      z.object({ format: z.literal('markdown'), value: z.string() }),
-      z.object({ format: z.literal('html'), value: z.string() }),
-      z.object({ format: z.literal('json'), value: z.looseObject({ type: z.literal('doc') }) }),
-    ])
-    .optional(),
-});
-
-/** Body of `POST /api/tokens`. */
-const tokenRequestSchema = grantRequestSchema.extend({
-  expiresIn: z
-    .union([z.number().int().min(60).max(MAX_TOKEN_LIFETIME_SECONDS), z.string().regex(/^\d+\s*[a-z]+$/i, 'expected seconds or a span like 7d, 12h, 30m')])
-    .default(DEFAULT_TOKEN_LIFETIME),
-});
+/** Content sent to create or change a document: `POST /api/documents`, `PUT`/`POST /api/documents/:documentName/content`. */
+const IMPORT_ROUTE = /^\/api\/documents(\/[^/]+\/content)?$/;
 
 /**
- * The HTTP and WebSocket surface of the server. Only this module knows Hono.
+ * The HTTP and WebSocket surface of the server. Only this module and `server/http/`
+ * (the routes it mounts, and what they share) know Hono.
  * Returns the app plus what the Node server needs to route WebSocket upgrades.
  */
 export function createApp(options: AppOptions) {
@@ -188,7 +166,7 @@ export function createApp(options: AppOptions) {
     bodyLimit({ maxSize, onError: (c) => c.json<ErrorBody>({ error: { code: 'body-too-large', message: `request bodies are limited to ${maxSize} bytes` } }, 413) });
   const apiBodyLimit = limitBody(MAX_API_BODY_BYTES);
   const importBodyLimit = limitBody(Math.min(MAX_IMPORT_BYTES, limits.maxDocumentBytes) + MAX_API_BODY_BYTES);
-  app.use('/api/*', (c, next) => (c.req.method === 'POST' && c.req.path === '/api/documents' ? importBodyLimit : apiBodyLimit)(c, next));
+  app.use('/api/*', (c, next) => ((c.req.method === 'POST' || c.req.method === 'PUT') && IMPORT_ROUTE.test(c.req.path) ? importBodyLimit : apiBodyLimit)(c, next));
   // A page on another site must not change documents through a visitor's browser (forms and text/plain
   // posts skip CORS preflight); a JSON body or a DELETE from a foreign page already needs a preflight we never grant.
   // Browsers send Origin with every cross-site POST and DELETE; tools such as curl send none and pass.
@@ -250,36 +228,11 @@ export function createApp(options: AppOptions) {
   app.get('/api/documents', requireAccess, async (c) => {
     const grant = c.get('grant');
     const stored = await store.list();
-    const documents = stored
-      .filter((info) => grant === null || coversDocument(grant.documents, info.documentName))
-      .map((info) => {
-        const room = registry.get(info.documentName);
-        // A loaded document's title is live; a stored one's is from its last snapshot.
-        const title = room && !room.destroyed ? room.title : (info.title ?? null);
-        return {
-          name: info.documentName,
-          title,
-          size: info.size,
-          createdAt: info.createdAt.toISOString(),
-          updatedAt: info.updatedAt.toISOString(),
-          peers: room?.peers.size ?? 0,
-          ...(info.damaged ? { damaged: info.damaged } : {}),
-        };
-      });
+    const documents = stored.filter((info) => grant === null || coversDocument(grant.documents, info.documentName)).map((info) => documentEntry(info, registry));
     return c.json({ documents });
   });
 
   const imports = createImportQueue({ timeoutMs: IMPORT_TIMEOUT_MS, maxWaiting: 4 });
-  /** With authentication on, changing a document needs a write token that covers it. */
-  function refuseChange(c: Context<AppEnv>, documentName: string): Response | null {
-    const grant = c.get('grant');
-    if (grant === null) return null;
-    if (grant.access !== 'write') return c.json<ErrorBody>({ error: { code: 'forbidden', message: 'this access token is read-only' } }, 403);
-    if (!coversDocument(grant.documents, documentName)) {
-      return c.json<ErrorBody>({ error: { code: 'forbidden', message: `this access token does not cover "${documentName}"` } }, 403);
-    }
-    return null;
-  }
 
   app.post(
     '/api/documents',
@@ -331,10 +284,11 @@ export function createApp(options: AppOptions) {
     return c.body(null, 204);
   });
 
-  function shuttingDown(c: Context<AppEnv>): Response {
-    c.header('Retry-After', '5');
-    return c.json<ErrorBody>({ error: { code: 'shutting-down', message: 'the server is shutting down; try again shortly' } }, 503);
-  }
+  // Reading one document, and changing its content live.
+  app.route('/api/documents', documentsRoutes({ registry, store, logger, imports, requireAccess }));
+  // A description of the API, not of any document: public, like /healthz.
+  const openApi = openApiDocument();
+  app.get('/api/openapi.json', (c) => c.json(openApi));
 
   const { adminKey, authSecret } = access;
   if (adminKey !== null && authSecret !== null) {

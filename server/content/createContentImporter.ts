@@ -1,3 +1,4 @@
+import type { JSONContent } from '@tiptap/core';
 import { generateJSON } from '@tiptap/html/server';
 import { prosemirrorJSONToYDoc } from '@tiptap/y-tiptap';
 import * as Y from 'yjs';
@@ -11,6 +12,11 @@ export type ImportedContent =
   | { format: 'json'; value: unknown };
 
 export interface ContentImporter {
+  /**
+   * Turns content into TipTap JSON that fits the document schema (checked).
+   * Throws `RangeError` when the content does not fit it.
+   */
+  toDocument(content: ImportedContent): JSONContent;
   /**
    * Turns content into the Yjs update that holds it, laid out as the editor's
    * Collaboration extension expects. Throws `RangeError` when the content
@@ -27,15 +33,17 @@ export interface ContentImporter {
  */
 export function createContentImporter(): ContentImporter {
   const codec = createContentCodec();
+  function toDocument(content: ImportedContent): JSONContent {
+    return content.format === 'markdown'
+      ? codec.fromMarkdown(content.value)
+      : content.format === 'html'
+        ? codec.checkDocument(generateJSON(content.value, codec.extensions))
+        : codec.checkDocument(content.value);
+  }
   return {
+    toDocument,
     toUpdate(content) {
-      const json =
-        content.format === 'markdown'
-          ? codec.fromMarkdown(content.value)
-          : content.format === 'html'
-            ? codec.checkDocument(generateJSON(content.value, codec.extensions))
-            : codec.checkDocument(content.value);
-      const doc = prosemirrorJSONToYDoc(codec.schema, json, DOCUMENT_FRAGMENT);
+      const doc = prosemirrorJSONToYDoc(codec.schema, toDocument(content), DOCUMENT_FRAGMENT);
       try {
         return Y.encodeStateAsUpdate(doc);
       } finally {

@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import type { JSONContent } from '@tiptap/core';
 import type { ImportedContent } from './createContentImporter.js';
 
 /** Why an import produced no document. */
@@ -19,9 +20,24 @@ export interface ImportQueueOptions {
   maxWaiting: number;
 }
 
+/** What the worker is asked: `content`, converted to a Yjs update or to checked TipTap JSON. */
+export interface ImportRequest {
+  content: ImportedContent;
+  output: 'update' | 'document';
+}
+
+/** What the worker answers (one of the three). */
+export interface ImportResult {
+  update?: Uint8Array;
+  document?: JSONContent;
+  error?: { invalid: boolean; message: string };
+}
+
 export interface ImportQueue {
   /** The Yjs update holding `content`; rejects with `ImportError`. */
   toUpdate(content: ImportedContent): Promise<Uint8Array>;
+  /** `content` as TipTap JSON checked against the document schema; rejects with `ImportError`. */
+  toDocument(content: ImportedContent): Promise<JSONContent>;
   /** Stops the worker; waiting imports are refused. */
   close(): Promise<void>;
 }
@@ -38,7 +54,7 @@ export function createImportQueue(options: ImportQueueOptions): ImportQueue {
   let waiting = 0;
   let closed = false;
 
-  function run(content: ImportedContent): Promise<Uint8Array> {
+  function run(request: ImportRequest): Promise<ImportResult> {
     return new Promise((resolve, reject) => {
       // Started on first use and kept: loading the schema and parsers takes a moment.
       const current = (worker ??= new Worker(workerUrl));
@@ -48,9 +64,9 @@ export function createImportQueue(options: ImportQueueOptions): ImportQueue {
         void current.terminate();
         reject(new ImportError('import-timeout', `converting the content took longer than ${Math.round(options.timeoutMs / 1000)} s; split it into smaller files`));
       }, options.timeoutMs);
-      const onMessage = (message: { update?: Uint8Array; error?: { invalid: boolean; message: string } }) => {
+      const onMessage = (message: ImportResult) => {
         cleanup();
-        if (message.update) resolve(message.update);
+        if (message.update || message.document) resolve(message);
         else if (message.error?.invalid) reject(new ImportError('invalid-content', message.error.message));
         else reject(new Error(`content import failed: ${message.error?.message ?? 'no answer'}`));
       };
@@ -66,20 +82,23 @@ export function createImportQueue(options: ImportQueueOptions): ImportQueue {
       }
       current.on('message', onMessage);
       current.on('error', onError);
-      current.postMessage(content);
+      current.postMessage(request);
     });
   }
 
+  function enqueue(request: ImportRequest): Promise<ImportResult> {
+    if (closed) return Promise.reject(new ImportError('import-busy', 'the server is shutting down'));
+    if (waiting > options.maxWaiting) return Promise.reject(new ImportError('import-busy', 'too many imports at once; try again in a moment'));
+    waiting += 1;
+    const result = tail.then(() => run(request)).finally(() => (waiting -= 1));
+    // The next import waits for this one, whatever its outcome.
+    tail = result.catch(() => undefined);
+    return result;
+  }
+
   return {
-    toUpdate(content) {
-      if (closed) return Promise.reject(new ImportError('import-busy', 'the server is shutting down'));
-      if (waiting > options.maxWaiting) return Promise.reject(new ImportError('import-busy', 'too many imports at once; try again in a moment'));
-      waiting += 1;
-      const result = tail.then(() => run(content)).finally(() => (waiting -= 1));
-      // The next import waits for this one, whatever its outcome.
-      tail = result.catch(() => undefined);
-      return result;
-    },
+    toUpdate: async (content) => (await enqueue({ content, output: 'update' })).update ?? missing('update'),
+    toDocument: async (content) => (await enqueue({ content, output: 'document' })).document ?? missing('document'),
     async close() {
       closed = true;
       const current = worker;
@@ -87,4 +106,8 @@ export function createImportQueue(options: ImportQueueOptions): ImportQueue {
       await current?.terminate();
     },
   };
+}
+
+function missing(what: string): never {
+  throw new Error(`content import answered without the ${what} it was asked for`);
 }

@@ -75,6 +75,8 @@ export const MAX_AWARENESS_UPDATE_BYTES = 1024 * 1024;
  */
 /** The origin of changes the server itself makes (seeding): they go to every peer. */
 const SERVER_ORIGIN = 'tandem-server';
+/** The origin of changes made through the HTTP API (`Room.change`): they go to every peer. */
+export const API_ORIGIN = 'tandem-api';
 
 export class Room {
   readonly documentName: string;
@@ -208,6 +210,40 @@ export class Room {
     if (update.byteLength > this.#maxDocumentBytes) throw new DocumentTooLargeError(this.documentName, this.#maxDocumentBytes);
     Y.applyUpdate(this.doc, update, SERVER_ORIGIN);
     return true;
+  }
+
+  /**
+   * Applies a change the server makes for an API call as one transaction (origin `API_ORIGIN`)
+   * that reaches every peer and is logged like theirs. `edit` runs first on a copy of the
+   * document, so a change that would grow it past its size limit throws `DocumentTooLargeError`
+   * and an `edit` that throws leaves it untouched. Returns the document's encoded size afterwards.
+   * Await `flushLog()` for the change to be durable.
+   */
+  change(edit: (doc: Y.Doc) => void): { bytes: number } {
+    if (this.#destroyed) throw new Error(`room ${this.documentName} is destroyed`);
+    const copy = new Y.Doc({ gc: true });
+    try {
+      Y.applyUpdate(copy, Y.encodeStateAsUpdate(this.doc));
+      const updates: Uint8Array[] = [];
+      copy.on('update', (update: Uint8Array) => updates.push(update));
+      copy.transact(() => edit(copy), API_ORIGIN);
+      // Exact, unlike the running estimate: an API call is rare enough to encode the document once more.
+      const bytes = Y.encodeStateAsUpdate(copy).byteLength;
+      const update = updates.length > 0 ? Y.mergeUpdates(updates) : null;
+      if (update === null) return { bytes };
+      if (bytes > this.#maxDocumentBytes && Y.decodeUpdate(update).structs.length > 0) throw new DocumentTooLargeError(this.documentName, this.#maxDocumentBytes);
+      Y.applyUpdate(this.doc, update, API_ORIGIN);
+      // The estimate grew by the update; the exact size is known, and a replace often shrinks the document.
+      this.#estimatedBytes = bytes;
+      return { bytes };
+    } finally {
+      copy.destroy();
+    }
+  }
+
+  /** Resolves once every change applied so far is in the document's log (durable), without waiting for a snapshot. */
+  flushLog(): Promise<void> {
+    return this.#journal.flush();
   }
 
   /** Adds a peer and starts the sync handshake: our state vector, then everyone's presence. */

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type * as Y from 'yjs';
 import type { DocumentStore } from '../../storage/DocumentStore.js';
 import type { RoomStats, ServerMetrics } from '../metrics/createServerMetrics.js';
 import { CloseCode } from './closeCodes.js';
@@ -34,6 +35,8 @@ export class RoomRegistry {
   readonly #unloading = new Set<Room>();
   /** Documents being deleted; joining or creating one waits until it is gone. */
   readonly #deleting = new Map<string, Promise<boolean>>();
+  /** Deletions started so far (any document): a load that saw this change may have read files being deleted. */
+  #deletionsStarted = 0;
   readonly #options: RoomRegistryOptions;
   #closing = false;
 
@@ -98,6 +101,38 @@ export class RoomRegistry {
   }
 
   /**
+   * Runs `read` on the live document, loading a stored one for the moment (it is unloaded
+   * again once idle). Resolves `null`, creating nothing, when there is no such document.
+   */
+  async read<T>(documentName: string, read: (room: Room) => T): Promise<T | null> {
+    const room = await this.#openExisting(documentName);
+    if (!room) return null;
+    try {
+      return read(room);
+    } finally {
+      this.#unloadIfIdle(room);
+    }
+  }
+
+  /**
+   * Applies `edit` to an existing document (see `Room.change`: one transaction every peer
+   * receives) and resolves once the change is in the document's log. Resolves `null`,
+   * creating nothing, when there is no such document or it is being deleted.
+   */
+  async change(documentName: string, edit: (doc: Y.Doc) => void): Promise<{ bytes: number } | null> {
+    const room = await this.#openExisting(documentName);
+    if (!room) return null;
+    try {
+      const result = room.change(edit);
+      // A deletion that starts meanwhile writes this change before removing the files, so it cannot bring them back.
+      await room.flushLog();
+      return result;
+    } finally {
+      this.#unloadIfIdle(room);
+    }
+  }
+
+  /**
    * Deletes a document: its peers are closed with 4404 (stock clients stop
    * reconnecting, so none re-uploads the text), what is queued is written and
    * then removed with the rest. Resolves `false` when there was no such
@@ -107,14 +142,14 @@ export class RoomRegistry {
     if (this.#closing) return Promise.reject(new ShuttingDownError());
     const pending = this.#deleting.get(documentName);
     if (pending) return pending;
+    this.#deletionsStarted += 1;
     const deletion = this.#delete(documentName).finally(() => this.#deleting.delete(documentName));
     this.#deleting.set(documentName, deletion);
     return deletion;
   }
 
   async #delete(documentName: string): Promise<boolean> {
-    // A load in progress ends with a room whose peers must be closed too (a failed one leaves no room, and files to delete).
-    await this.#loading.get(documentName)?.catch(() => undefined);
+    // A load in progress is not waited for (it waits for us): it reads again after the deletion (see #loadRoom).
     const room = this.#rooms.get(documentName);
     let wasLoaded = false;
     if (room && !room.destroyed && room.exists) {
@@ -146,6 +181,18 @@ export class RoomRegistry {
     }
   }
 
+  /** The live room of a document that exists, or `null` (a room loaded only to find that out is unloaded again). */
+  async #openExisting(documentName: string): Promise<Room | null> {
+    for (;;) {
+      const room = await this.#open(documentName);
+      // Unloaded, or a deletion started, between the load and now: look again (after the deletion).
+      if (room.destroyed || this.#deleting.has(documentName)) continue;
+      if (room.exists) return room;
+      this.#unloadIfIdle(room);
+      return null;
+    }
+  }
+
   /** Closes every peer with 1012 (clients reconnect), saves every room, and frees them. Rejects if some document could not be saved. */
   async close(): Promise<void> {
     this.#closing = true;
@@ -170,26 +217,37 @@ export class RoomRegistry {
   #load(documentName: string): Promise<Room> {
     const pending = this.#loading.get(documentName);
     if (pending) return pending;
-    const loading = this.#options.store
-      .load(documentName)
-      .then((stored) => {
-        const room = new Room({
-          documentName,
-          stored,
-          store: this.#options.store,
-          logger: this.#options.logger,
-          snapshotPolicy: this.#options.snapshotPolicy,
-          maxDocumentBytes: this.#options.maxDocumentBytes,
-          metrics: this.#options.metrics,
-          onMaybeIdle: (idleRoom) => this.#unloadIfIdle(idleRoom),
-        });
-        this.#rooms.set(documentName, room);
-        this.#options.logger.debug({ documentName, bytes: stored?.size ?? 0, replayedUpdates: stored?.updates.length ?? 0 }, 'document loaded');
-        return room;
-      })
-      .finally(() => this.#loading.delete(documentName));
+    const loading = this.#loadRoom(documentName).finally(() => this.#loading.delete(documentName));
     this.#loading.set(documentName, loading);
     return loading;
+  }
+
+  /**
+   * Reads the document and registers its room. A read that overlapped a deletion may have seen
+   * the files just before they went, and a room built from it would write them back: it is read
+   * again once the deletion is over. The check and the registration happen in one step, so a
+   * deletion starts either before (and the read is repeated) or after (and finds the room).
+   */
+  async #loadRoom(documentName: string): Promise<Room> {
+    for (;;) {
+      await this.#deleting.get(documentName)?.catch(() => undefined);
+      const deletions = this.#deletionsStarted;
+      const stored = await this.#options.store.load(documentName);
+      if (deletions !== this.#deletionsStarted) continue;
+      const room = new Room({
+        documentName,
+        stored,
+        store: this.#options.store,
+        logger: this.#options.logger,
+        snapshotPolicy: this.#options.snapshotPolicy,
+        maxDocumentBytes: this.#options.maxDocumentBytes,
+        metrics: this.#options.metrics,
+        onMaybeIdle: (idleRoom) => this.#unloadIfIdle(idleRoom),
+      });
+      this.#rooms.set(documentName, room);
+      this.#options.logger.debug({ documentName, bytes: stored?.size ?? 0, replayedUpdates: stored?.updates.length ?? 0 }, 'document loaded');
+      return room;
+    }
   }
 
   #unloadIfIdle(room: Room): void {

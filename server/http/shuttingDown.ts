@@ -1,0 +1,8 @@
+import type { Context } from 'hono';
+import type { AppEnv, ErrorBody } from './AppEnv.js';
+
+/** The answer to a change that arrives while the server shuts down: try again once it is back. */
+export function shuttingDown(c: Context<AppEnv>): Response {
+  c.header('Retry-After', '5');
+  return c.json<ErrorBody>({ error: { code: 'shutting-down', message: 'the server is shutting down; try again shortly' } }, 503);
+}
