@@ -8,6 +8,8 @@ import { createApp, type AppAccess, type AppLimits } from './createApp.js';
 import type { SnapshotPolicy } from './rooms/Room.js';
 import { RoomRegistry } from './rooms/RoomRegistry.js';
 import { startHeartbeat } from './startHeartbeat.js';
+import { createWebhookNotifier, type WebhookNotifierOptions } from './webhooks/createWebhookNotifier.js';
+import { describeOpenDocument } from './webhooks/describeOpenDocument.js';
 
 export interface StartServerOptions {
   port: number;
@@ -20,6 +22,8 @@ export interface StartServerOptions {
   limits: ServerLimits;
   /** PEM certificate and key: serve HTTPS and WSS instead of HTTP and WS. */
   tls: { cert: Buffer; key: Buffer } | null;
+  /** Signed POSTs on document create, change and delete; `null` or absent for none. */
+  webhooks?: Pick<WebhookNotifierOptions, 'urls' | 'secret' | 'debounceMs' | 'maxWaitMs'> | null;
 }
 
 export interface ServerLimits extends AppLimits {
@@ -42,7 +46,21 @@ const CLOSE_GRACE_MS = 1000;
 export async function startServer(options: StartServerOptions): Promise<TandemServer> {
   const { logger } = options;
   const { limits } = options;
-  const registry = new RoomRegistry({ store: options.store, logger, snapshotPolicy: options.snapshotPolicy, maxDocumentBytes: limits.maxDocumentBytes });
+  const webhooks = options.webhooks
+    ? createWebhookNotifier({
+        ...options.webhooks,
+        logger,
+        publicUrl: options.access.publicUrl,
+        describe: (documentName) => describeOpenDocument(registry, documentName),
+      })
+    : null;
+  const registry: RoomRegistry = new RoomRegistry({
+    store: options.store,
+    logger,
+    snapshotPolicy: options.snapshotPolicy,
+    maxDocumentBytes: limits.maxDocumentBytes,
+    onDocumentEvent: webhooks?.notify,
+  });
   const { app, injectWebSocket, wss, closeImports } = createApp({
     registry,
     store: options.store,
@@ -76,6 +94,8 @@ export async function startServer(options: StartServerOptions): Promise<TandemSe
           await registry.close();
         } finally {
           await closeImports();
+          // After the rooms: their last changes are sent too (within the notifier's own time limit).
+          await webhooks?.close();
           await closeWebSockets(wss, CLOSE_GRACE_MS);
           if ('closeAllConnections' in server) server.closeAllConnections();
           logger.info('server stopped');

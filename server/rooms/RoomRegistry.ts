@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { DocumentStore } from '../../storage/DocumentStore.js';
 import { CloseCode } from './closeCodes.js';
 import type { Peer } from './Peer.js';
-import { Room, type SnapshotPolicy } from './Room.js';
+import { Room, type DocumentEvent, type SnapshotPolicy } from './Room.js';
 
 export interface RoomRegistryOptions {
   store: DocumentStore;
@@ -10,6 +10,8 @@ export interface RoomRegistryOptions {
   snapshotPolicy: SnapshotPolicy;
   /** See `RoomOptions.maxDocumentBytes`. */
   maxDocumentBytes: number;
+  /** Told when a document is created, changed or deleted (see `RoomOptions.onDocumentEvent`). */
+  onDocumentEvent?: (event: DocumentEvent) => void;
 }
 
 /** Thrown by `join` while the server shuts down; the peer should be closed with 1012 and retry. */
@@ -109,7 +111,10 @@ export class RoomRegistry {
       this.#rooms.delete(documentName);
     }
     const deleted = (await this.#options.store.delete(documentName)) || wasLoaded;
-    if (deleted) this.#options.logger.info({ documentName }, 'document deleted');
+    if (deleted) {
+      this.#options.logger.info({ documentName }, 'document deleted');
+      this.#options.onDocumentEvent?.({ type: 'deleted', documentName });
+    }
     return deleted;
   }
 
@@ -161,6 +166,7 @@ export class RoomRegistry {
           snapshotPolicy: this.#options.snapshotPolicy,
           maxDocumentBytes: this.#options.maxDocumentBytes,
           onMaybeIdle: (idleRoom) => this.#unloadIfIdle(idleRoom),
+          onDocumentEvent: this.#options.onDocumentEvent,
         });
         this.#rooms.set(documentName, room);
         this.#options.logger.debug({ documentName, bytes: stored?.size ?? 0, replayedUpdates: stored?.updates.length ?? 0 }, 'document loaded');
