@@ -10,6 +10,8 @@ import { createServerMetrics } from './metrics/createServerMetrics.js';
 import type { SnapshotPolicy } from './rooms/Room.js';
 import { RoomRegistry } from './rooms/RoomRegistry.js';
 import { startHeartbeat } from './startHeartbeat.js';
+import { createWebhookNotifier, type WebhookNotifierOptions } from './webhooks/createWebhookNotifier.js';
+import { describeOpenDocument } from './webhooks/describeOpenDocument.js';
 
 export interface StartServerOptions {
   port: number;
@@ -24,6 +26,8 @@ export interface StartServerOptions {
   tls: { cert: Buffer; key: Buffer } | null;
   /** Bearer token `GET /metrics` requires; `null` leaves it open. */
   metricsToken: string | null;
+  /** Signed POSTs on document create, change and delete; `null` or absent for none. */
+  webhooks?: Pick<WebhookNotifierOptions, 'urls' | 'secret' | 'debounceMs' | 'maxWaitMs'> | null;
 }
 
 export interface ServerLimits extends AppLimits {
@@ -56,8 +60,27 @@ export async function startServer(options: StartServerOptions): Promise<TandemSe
   const { limits } = options;
   let shuttingDown = false;
   const requests = trackRequests();
-  const metrics = createServerMetrics({ rooms: () => registry.stats(), httpRequestsInFlight: () => requests.inFlight });
-  const registry = new RoomRegistry({ store: options.store, logger, snapshotPolicy: options.snapshotPolicy, maxDocumentBytes: limits.maxDocumentBytes, metrics });
+  const webhooks = options.webhooks
+    ? createWebhookNotifier({
+        ...options.webhooks,
+        logger,
+        publicUrl: options.access.publicUrl,
+        describe: (documentName) => describeOpenDocument(registry, documentName),
+      })
+    : null;
+  const metrics = createServerMetrics({
+    rooms: () => registry.stats(),
+    httpRequestsInFlight: () => requests.inFlight,
+    ...(webhooks ? { webhooks: () => webhooks.stats() } : {}),
+  });
+  const registry: RoomRegistry = new RoomRegistry({
+    store: options.store,
+    logger,
+    snapshotPolicy: options.snapshotPolicy,
+    maxDocumentBytes: limits.maxDocumentBytes,
+    metrics,
+    onDocumentEvent: webhooks?.notify,
+  });
   const { app, injectWebSocket, wss, closeImports } = createApp({
     registry,
     store: options.store,
@@ -97,6 +120,8 @@ export async function startServer(options: StartServerOptions): Promise<TandemSe
           // Requests already running when the drain began (an import, say) end with their answer, a 503 at worst.
           await requests.allDone();
           await closeImports();
+          // After the rooms: their last changes are sent too (within the notifier's own time limit).
+          await webhooks?.close();
           await closeWebSockets(wss, CLOSE_GRACE_MS);
           if ('closeAllConnections' in server) server.closeAllConnections();
           logger.info('server stopped');

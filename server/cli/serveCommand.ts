@@ -123,6 +123,10 @@ export async function runServeCommand(env: Record<string, string | undefined>, a
       },
       tls,
       metricsToken: config.metricsToken,
+      webhooks:
+        config.webhookUrls.length > 0 && config.webhookSecret !== null
+          ? { urls: config.webhookUrls, secret: config.webhookSecret, debounceMs: config.webhookDebounceMs, maxWaitMs: config.webhookMaxWaitMs }
+          : null,
     });
   } catch (error) {
     logger.fatal({ err: error }, `cannot start: ${error instanceof Error ? error.message : String(error)}`);

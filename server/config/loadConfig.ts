@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { webhookSecretProblem } from '../webhooks/webhookSigningKey.js';
 
 /**
  * Server configuration. Each option can be set by a flag or an environment
@@ -63,6 +64,16 @@ export interface ServerConfig {
   metricsToken: string | null;
   /** `--shutdown-timeout-ms` / `SHUTDOWN_TIMEOUT_MS`. A shutdown that has not saved everything by then exits with code 1, logging what was unsaved. Default 10 000. */
   shutdownTimeoutMs: number;
+
+  // Webhooks (see README, "Webhooks").
+  /** `--webhook-urls` / `WEBHOOK_URLS`. Comma-separated http(s) URLs sent signed events on document create, change and delete. Default none (off). */
+  webhookUrls: string[];
+  /** `--webhook-secret` / `WEBHOOK_SECRET`. Signs the deliveries; required with URLs. `whsec_<base64>` or any string of 32+ characters. */
+  webhookSecret: string | null;
+  /** `--webhook-debounce-ms` / `WEBHOOK_DEBOUNCE_MS`. `document.changed` is sent this long after a document's last change. Default 2000. */
+  webhookDebounceMs: number;
+  /** `--webhook-max-wait-ms` / `WEBHOOK_MAX_WAIT_MS`. …and at least this often while changes keep coming. Default 30 000. */
+  webhookMaxWaitMs: number;
 }
 
 export const DEFAULT_CONFIG: ServerConfig = {
@@ -96,6 +107,12 @@ export const DEFAULT_CONFIG: ServerConfig = {
   logFormat: 'auto',
   metricsToken: null,
   shutdownTimeoutMs: 10_000,
+
+  // Webhooks
+  webhookUrls: [],
+  webhookSecret: null,
+  webhookDebounceMs: 2000,
+  webhookMaxWaitMs: 30_000,
 };
 
 /** An origin as browsers send it: scheme, host and optional port, nothing else. */
@@ -111,6 +128,12 @@ const originListSchema = z
   .string()
   .transform((value) => value.split(',').map((origin) => origin.trim()).filter((origin) => origin !== ''))
   .pipe(z.array(z.union([z.literal('*'), originSchema])));
+
+/** Where document events are posted; the URL is logged without its query, which may hold a receiver's token. */
+const webhookUrlListSchema = z
+  .string()
+  .transform((value) => value.split(',').map((url) => url.trim()).filter((url) => url !== ''))
+  .pipe(z.array(z.url({ protocol: /^https?$/, error: 'expected http(s) URLs like https://hooks.example.com/tandem' })).min(1, 'expected at least one URL'));
 
 /** Each option: its flag, its environment variable, and how to read a string into it. */
 const OPTIONS = {
@@ -144,10 +167,26 @@ const OPTIONS = {
   logFormat: { flag: 'log-format', env: 'LOG_FORMAT', schema: z.enum(['json', 'pretty', 'auto']) },
   metricsToken: { flag: 'metrics-token', env: 'METRICS_TOKEN', schema: z.string().min(16, 'must be at least 16 characters (try: openssl rand -base64 24)') },
   shutdownTimeoutMs: { flag: 'shutdown-timeout-ms', env: 'SHUTDOWN_TIMEOUT_MS', schema: z.coerce.number().int().min(1).max(3_600_000) },
+
+  // Webhooks
+  webhookUrls: { flag: 'webhook-urls', env: 'WEBHOOK_URLS', schema: webhookUrlListSchema },
+  webhookSecret: {
+    flag: 'webhook-secret',
+    env: 'WEBHOOK_SECRET',
+    schema: z
+      .string()
+      .min(32, 'must be at least 32 characters (try: echo "whsec_$(openssl rand -base64 32)")')
+      .superRefine((secret, context) => {
+        const problem = webhookSecretProblem(secret);
+        if (problem !== null) context.addIssue({ code: 'custom', message: problem });
+      }),
+  },
+  webhookDebounceMs: { flag: 'webhook-debounce-ms', env: 'WEBHOOK_DEBOUNCE_MS', schema: z.coerce.number().int().min(0).max(3_600_000) },
+  webhookMaxWaitMs: { flag: 'webhook-max-wait-ms', env: 'WEBHOOK_MAX_WAIT_MS', schema: z.coerce.number().int().min(1).max(86_400_000) },
 } satisfies { [K in keyof ServerConfig]: { flag: string; env: string; schema: z.ZodType<NonNullable<ServerConfig[K]>, unknown> } };
 
 /** Options whose empty environment variable is a mistake rather than "use the default". */
-const SECRET_OPTIONS = new Set(['authSecret', 'adminKey', 'metricsToken']);
+const SECRET_OPTIONS = new Set(['authSecret', 'adminKey', 'metricsToken', 'webhookSecret']);
 
 /** Flags that may be given without a value. */
 const BOOLEAN_FLAGS = ['trust-proxy'];
@@ -189,6 +228,12 @@ Monitoring and shutdown (see README, "Monitoring"):
   --log-format json|pretty|auto       LOG_FORMAT                      auto      auto: pretty on a terminal, JSON otherwise
   --metrics-token TOKEN               METRICS_TOKEN                   (none)    require Authorization: Bearer TOKEN on /metrics
   --shutdown-timeout-ms N             SHUTDOWN_TIMEOUT_MS             10000     then exit 1, logging the unsaved documents
+
+Webhooks (see README, "Webhooks"):
+  --webhook-urls LIST                 WEBHOOK_URLS                    (none)    comma-separated http(s) URLs for document events
+  --webhook-secret SECRET             WEBHOOK_SECRET                  (none)    signs them; whsec_<base64> or 32+ characters
+  --webhook-debounce-ms N             WEBHOOK_DEBOUNCE_MS             2000      document.changed this long after the last change,
+  --webhook-max-wait-ms N             WEBHOOK_MAX_WAIT_MS             30000     and at least this often while editing
 
   --help                      print this help
 
@@ -263,6 +308,12 @@ export function loadConfig(env: Record<string, string | undefined>, argv: string
   }
   if (result.adminKey !== null && result.authSecret === null) {
     problems.push('--admin-key mints tokens, which needs --auth-secret to sign them');
+  }
+  if (result.webhookUrls.length > 0 && result.webhookSecret === null) {
+    problems.push('--webhook-urls needs --webhook-secret to sign the deliveries (try: echo "whsec_$(openssl rand -base64 32)")');
+  }
+  if (problems.length === 0 && result.webhookMaxWaitMs < result.webhookDebounceMs) {
+    problems.push(`--webhook-max-wait-ms (${result.webhookMaxWaitMs}) must not be less than --webhook-debounce-ms (${result.webhookDebounceMs})`);
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return { kind: 'config', config: result };

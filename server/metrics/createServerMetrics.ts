@@ -47,6 +47,8 @@ export interface ServerMetricsOptions {
   rooms: () => RoomStats;
   /** HTTP requests being answered right now, read on every scrape. */
   httpRequestsInFlight: () => number;
+  /** Webhook delivery counts (see `WebhookNotifierStats`), read on every scrape; absent when webhooks are off. */
+  webhooks?: () => { delivered: number; failed: number; dropped: number; queued: number };
   /** Also collect Node's process metrics (memory, CPU, event loop lag), prefixed `tandem_`. Default true. */
   processMetrics?: boolean;
 }
@@ -137,6 +139,30 @@ export function createServerMetrics(options: ServerMetricsOptions): ServerMetric
       this.set(options.httpRequestsInFlight());
     },
   });
+
+  const webhooks = options.webhooks;
+  if (webhooks) {
+    new Counter({
+      name: 'tandem_webhook_events_total',
+      help: 'Webhook events per URL by outcome: delivered (2xx), failed (gave up after retries or a final answer), dropped (queue full).',
+      labelNames: ['result'] as const,
+      registers,
+      collect() {
+        // The notifier keeps the totals; a scrape copies them.
+        const stats = webhooks();
+        this.reset();
+        for (const result of ['delivered', 'failed', 'dropped'] as const) this.inc({ result }, stats[result]);
+      },
+    });
+    new Gauge({
+      name: 'tandem_webhook_events_queued',
+      help: 'Webhook events waiting to be delivered or in flight, over all URLs.',
+      registers,
+      collect() {
+        this.set(webhooks().queued);
+      },
+    });
+  }
 
   // Every series of a fixed label set exists from the start: `rate()` needs the zero before the first increment.
   for (const type of MESSAGE_KINDS) {

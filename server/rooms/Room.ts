@@ -43,6 +43,14 @@ export interface RoomOptions {
   onMaybeIdle: (room: Room) => void;
   /** Save latencies and errors are counted here; none when absent (unit tests). */
   metrics?: ServerMetrics;
+  /** Told of every accepted change (webhooks): the first one of a document not stored yet is its `created`. Must not throw. */
+  onDocumentEvent?: (event: DocumentEvent) => void;
+}
+
+/** Something that happened to a document, for observers such as webhooks. Rooms report `created` and `changed`; the registry `deleted`. */
+export interface DocumentEvent {
+  type: 'created' | 'changed' | 'deleted';
+  documentName: string;
 }
 
 type AwarenessChange = { added: number[]; updated: number[]; removed: number[] };
@@ -112,6 +120,9 @@ export class Room {
   #destroyed = false;
   /** The store had this document when the room loaded it. */
   readonly #wasStored: boolean;
+  readonly #onDocumentEvent: ((event: DocumentEvent) => void) | undefined;
+  /** Whether observers know the document exists (it was stored, or its first change was reported as `created`). */
+  #reportedExisting: boolean;
 
   constructor(options: RoomOptions) {
     this.documentName = options.documentName;
@@ -124,6 +135,8 @@ export class Room {
     this.doc = new Y.Doc({ gc: true });
     const stored = options.stored;
     this.#wasStored = stored !== null;
+    this.#onDocumentEvent = options.onDocumentEvent;
+    this.#reportedExisting = this.#wasStored;
     if (stored) {
       const warn = (warning: string) => this.#logger.warn({ documentName: this.documentName }, warning);
       for (const warning of stored.warnings) warn(warning);
@@ -439,6 +452,8 @@ export class Room {
       // A failure is reported through onError and retried by the scheduler.
       this.#snapshots.flush().catch(() => undefined);
     }
+    this.#onDocumentEvent?.({ type: this.#reportedExisting ? 'changed' : 'created', documentName: this.documentName });
+    this.#reportedExisting = true;
   };
 
   #timeSave(kind: 'log' | 'snapshot', write: () => Promise<void>): Promise<void> {

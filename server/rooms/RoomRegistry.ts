@@ -4,7 +4,7 @@ import type { DocumentStore } from '../../storage/DocumentStore.js';
 import type { RoomStats, ServerMetrics } from '../metrics/createServerMetrics.js';
 import { CloseCode } from './closeCodes.js';
 import type { Peer } from './Peer.js';
-import { Room, type SnapshotPolicy } from './Room.js';
+import { Room, type DocumentEvent, type SnapshotPolicy } from './Room.js';
 
 export interface RoomRegistryOptions {
   store: DocumentStore;
@@ -14,6 +14,8 @@ export interface RoomRegistryOptions {
   maxDocumentBytes: number;
   /** Passed to every room; none when absent (unit tests). */
   metrics?: ServerMetrics;
+  /** Told when a document is created, changed or deleted (see `RoomOptions.onDocumentEvent`). */
+  onDocumentEvent?: (event: DocumentEvent) => void;
 }
 
 /** Thrown by `join` while the server shuts down; the peer should be closed with 1012 and retry. */
@@ -164,7 +166,10 @@ export class RoomRegistry {
       this.#rooms.delete(documentName);
     }
     const deleted = (await this.#options.store.delete(documentName)) || wasLoaded;
-    if (deleted) this.#options.logger.info({ documentName }, 'document deleted');
+    if (deleted) {
+      this.#options.logger.info({ documentName }, 'document deleted');
+      this.#options.onDocumentEvent?.({ type: 'deleted', documentName });
+    }
     return deleted;
   }
 
@@ -243,6 +248,7 @@ export class RoomRegistry {
         maxDocumentBytes: this.#options.maxDocumentBytes,
         metrics: this.#options.metrics,
         onMaybeIdle: (idleRoom) => this.#unloadIfIdle(idleRoom),
+        onDocumentEvent: this.#options.onDocumentEvent,
       });
       this.#rooms.set(documentName, room);
       this.#options.logger.debug({ documentName, bytes: stored?.size ?? 0, replayedUpdates: stored?.updates.length ?? 0 }, 'document loaded');
