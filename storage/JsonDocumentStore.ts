@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, open, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Low, type Adapter } from 'lowdb';
-import { z } from 'zod';
+import { Low } from 'lowdb';
 import { acquireDirectoryLock, type DirectoryLock } from './acquireDirectoryLock.js';
 import { compareDocumentNames } from './compareDocumentNames.js';
 import { StorageError, TITLE_MAX_LENGTH, type DocumentInfo, type DocumentStore, type SnapshotMetadata, type StoredDocument } from './DocumentStore.js';
 import { documentFileName, documentNameFromFileName } from './documentFileName.js';
 import { DocumentLog, logSegmentPrefix } from './DocumentLog.js';
-import { DurableTextFile, syncDirectory } from './DurableTextFile.js';
+import { DOCUMENT_FORMAT, DocumentRecordFile, type DocumentRecord } from './DocumentRecordFile.js';
+import { syncDirectory } from './DurableTextFile.js';
 import { isErrnoException } from './isErrnoException.js';
 import { ioError } from './ioError.js';
 import { unlinkIfPresent } from './unlinkIfPresent.js';
@@ -22,26 +22,8 @@ export interface JsonDocumentStoreOptions {
   lockStaleMs?: number;
 }
 
-const DOCUMENT_FORMAT = 'tandem.document/1';
-
 /** How long one probe's answer stands: a scraper polling readiness every few ms must not turn into disk writes. */
 const WRITABLE_PROBE_TTL_MS = 1000;
-
-/** The JSON layout of one document file: `<dataDir>/documents/<file name>.json`. */
-const documentRecordSchema = z.object({
-  format: z.literal(DOCUMENT_FORMAT),
-  documentName: z.string(),
-  createdAt: z.iso.datetime(),
-  updatedAt: z.iso.datetime(),
-  /** Log segments up to this number are contained in `state`. */
-  coversLogSegment: z.number().int().min(0),
-  /** The Yjs state (`Y.encodeStateAsUpdate`), base64. */
-  state: z.base64(),
-  /** See `SnapshotMetadata.title`; absent in files written before titles were kept. */
-  title: z.string().max(TITLE_MAX_LENGTH).optional(),
-});
-
-type DocumentRecord = z.infer<typeof documentRecordSchema>;
 
 /**
  * The default store: one lowdb JSON file per document, written atomically and
@@ -311,45 +293,6 @@ export class JsonDocumentStore implements DocumentStore {
     this.#assertOpen();
     if (this.#lock.lostWith) {
       throw new StorageError('locked', `lost the lock on ${this.dataDir} (${this.#lock.lostWith.message}); refusing to write`);
-    }
-  }
-}
-
-/** lowdb adapter: a durable text file holding one validated document record. */
-class DocumentRecordFile implements Adapter<DocumentRecord | null> {
-  readonly #file: DurableTextFile;
-
-  constructor(filename: string) {
-    this.#file = new DurableTextFile(filename);
-  }
-
-  async read(): Promise<DocumentRecord | null> {
-    let text: string | null;
-    try {
-      text = await this.#file.read();
-    } catch (error) {
-      throw ioError(`could not read ${this.#file.filename}`, error);
-    }
-    if (text === null) return null;
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch (error) {
-      throw new StorageError('corrupt', `document file ${this.#file.filename} is not valid JSON`, { cause: error });
-    }
-    const parsed = documentRecordSchema.safeParse(json);
-    if (!parsed.success) {
-      throw new StorageError('corrupt', `document file ${this.#file.filename} is not a Tandem document: ${z.prettifyError(parsed.error)}`);
-    }
-    return parsed.data;
-  }
-
-  async write(record: DocumentRecord | null): Promise<void> {
-    if (record === null) throw new Error('DocumentRecordFile cannot write an empty record');
-    try {
-      await this.#file.write(`${JSON.stringify(record, null, 2)}\n`);
-    } catch (error) {
-      throw ioError(`could not write ${this.#file.filename}`, error);
     }
   }
 }

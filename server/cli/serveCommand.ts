@@ -7,13 +7,16 @@ import type { DocumentStore } from '../../storage/DocumentStore.js';
 import { ConfigError, loadConfig, type ServerConfig } from '../config/loadConfig.js';
 import { createLogger } from '../createLogger.js';
 import { startServer, type TandemServer } from '../startServer.js';
+import { readConfigFile } from './readConfigFile.js';
 import { serverUrl } from './serverUrl.js';
 
 /** `tandem serve`: the only place that picks a concrete store. Exits the process on fatal errors. */
 export async function runServeCommand(env: Record<string, string | undefined>, argv: string[]): Promise<void> {
   let loaded;
   try {
-    loaded = loadConfig(env, argv);
+    // `--help` needs no config file (it may be the file that is wrong).
+    const wantsHelp = argv.includes('--help') || argv.includes('-h');
+    loaded = loadConfig(env, argv, { configFile: wantsHelp ? null : await readConfigFile(env, argv) });
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`tandem: ${error.message}\n`);

@@ -3,8 +3,9 @@ import { z } from 'zod';
 import { webhookSecretProblem } from '../webhooks/webhookSigningKey.js';
 
 /**
- * Server configuration. Each option can be set by a flag or an environment
- * variable; a flag wins over the environment, the environment over the default.
+ * Server configuration. Each option can be set in the config file (`--config`),
+ * by an environment variable or by a flag: a flag wins over the environment,
+ * the environment over the file, the file over the default.
  */
 export interface ServerConfig {
   /** `--port` / `PORT`. TCP port; 0 picks a free one (the chosen port is logged). Default 1234. */
@@ -191,9 +192,12 @@ const SECRET_OPTIONS = new Set(['authSecret', 'adminKey', 'metricsToken', 'webho
 /** Flags that may be given without a value. */
 const BOOLEAN_FLAGS = ['trust-proxy'];
 
-export const USAGE = `Usage: npm start -- [options]   (or: node dist/server/main.js [options])
+export const USAGE = `Usage: tandem serve [options]   (or: npm start -- [options])
+
+Runs the server. Every option is read from a flag, else its environment variable, else the config file, else the default.
 
 Options (flag, environment variable, default):
+  --config PATH               TANDEM_CONFIG           (none)     JSON file of options: {"port": 8080, "dataDir": "/srv/tandem"}
   --port N                    PORT                    1234       TCP port; 0 picks a free port
   --host ADDRESS              HOST                    127.0.0.1
   --data-dir PATH             DATA_DIR                ./data
@@ -240,7 +244,7 @@ Webhooks (see README, "Webhooks"):
 Every update is appended to the document's log and fsynced before it is reported saved;
 snapshots only keep that log short.`;
 
-/** Invalid flags or environment variables; `problems` has one line per bad option. */
+/** Invalid flags, environment variables or config file; `problems` has one line per bad option. */
 export class ConfigError extends Error {
   readonly problems: string[];
 
@@ -253,15 +257,133 @@ export class ConfigError extends Error {
 
 export type LoadConfigResult = { kind: 'config'; config: ServerConfig } | { kind: 'help'; text: string };
 
+/** The config file's path and text, read by the caller (see `configFilePath`). */
+export interface ConfigFile {
+  path: string;
+  text: string;
+}
+
+export interface LoadConfigOptions {
+  /** The file `configFilePath` named, already read; `null` or absent when there is none. */
+  configFile?: ConfigFile | null;
+}
+
 /**
- * Builds the configuration from environment variables and command-line
- * arguments (without the node and script paths). Pure: reads nothing else.
+ * The config file named by `--config PATH` (or `--config=PATH`), else by
+ * `TANDEM_CONFIG`; `null` when neither is set. Pure: the caller reads the file
+ * and hands its text to `loadConfig`. Anything else wrong with `argv` is left
+ * for `loadConfig` to report.
+ *
+ * @example
+ * configFilePath({}, ['--config', '/etc/tandem.json', '--port', '0']) // '/etc/tandem.json'
+ */
+export function configFilePath(env: Record<string, string | undefined>, argv: string[]): string | null {
+  let fromFlag: string | undefined;
+  for (let index = 0; index < argv.length; index++) {
+    const argument = argv[index]!;
+    if (argument === '--') break;
+    if (argument === '--config') fromFlag = argv[index + 1];
+    else if (argument.startsWith('--config=')) fromFlag = argument.slice('--config='.length);
+  }
+  if (fromFlag !== undefined) return fromFlag === '' ? null : fromFlag;
+  return env.TANDEM_CONFIG ? env.TANDEM_CONFIG : null;
+}
+
+/** What a config file may set: the option keys with values already checked against their schemas. */
+export type ConfigFileValues = Partial<ServerConfig>;
+
+/**
+ * Reads a config file's text: a JSON object whose keys are `ServerConfig`'s.
+ * Values have their natural JSON type (numbers, booleans, strings; lists as
+ * arrays or comma-separated strings; `null` for "not set" where the default is
+ * none). Returns every problem at once, each naming the file and the key.
+ *
+ * @example
+ * parseConfigFile({ path: 'tandem.json', text: '{"port": 8080}' }) // { values: { port: 8080 }, problems: [] }
+ */
+export function parseConfigFile(file: ConfigFile): { values: ConfigFileValues; problems: string[] } {
+  const where = `config file ${file.path}`;
+  let json: unknown;
+  try {
+    json = JSON.parse(file.text);
+  } catch (error) {
+    return { values: {}, problems: [`${where} is not valid JSON: ${error instanceof Error ? error.message : String(error)}`] };
+  }
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+    return { values: {}, problems: [`${where} must hold a JSON object of options, like {"port": 8080, "dataDir": "/srv/tandem"}`] };
+  }
+  const values: Record<string, unknown> = {};
+  const problems: string[] = [];
+  const options: Record<string, Option> = OPTIONS;
+  for (const [key, value] of Object.entries(json)) {
+    const option = Object.hasOwn(options, key) ? options[key] : undefined;
+    if (!option) {
+      problems.push(`${where}: unknown key "${key}"${suggestKey(key)}; the keys are the options' names in camelCase (${Object.keys(OPTIONS).join(', ')})`);
+      continue;
+    }
+    const defaultValue = (DEFAULT_CONFIG as unknown as Record<string, unknown>)[key];
+    const text = fileValueAsText(value, defaultValue);
+    if (text === null) continue; // null where the default is none: not set
+    if (text instanceof Error) {
+      problems.push(`${where}: "${key}": ${text.message}`);
+      continue;
+    }
+    const parsed = option.schema.safeParse(text);
+    if (parsed.success) values[key] = parsed.data;
+    else problems.push(`${where}: "${key}"=${JSON.stringify(value)}: ${parsed.error.issues.map((issue) => issue.message).join('; ')}`);
+  }
+  return { values: values as ConfigFileValues, problems };
+}
+
+type Option = { flag: string; env: string; schema: z.ZodType };
+
+/**
+ * A file value as the text a flag would carry, so one schema per option checks
+ * all three sources. The expected JSON type follows the option's default: a
+ * number for numbers, a boolean for switches, an array or a comma-separated
+ * string for lists, a string otherwise.
+ */
+function fileValueAsText(value: unknown, defaultValue: unknown): string | null | Error {
+  const got = value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`;
+  if (value === null) return defaultValue === null ? null : new Error(`expected ${expectedType(defaultValue)}, got null`);
+  if (Array.isArray(defaultValue)) {
+    if (typeof value === 'string') return value;
+    if (Array.isArray(value) && value.every((item) => typeof item === 'string')) {
+      if (value.some((item) => item.includes(','))) return new Error('list items must not contain commas');
+      return value.join(',');
+    }
+    return new Error(`expected ${expectedType(defaultValue)}, got ${got}`);
+  }
+  const wanted = defaultValue === null ? 'string' : typeof defaultValue;
+  if (typeof value !== wanted) return new Error(`expected ${expectedType(defaultValue)}, got ${got}`);
+  return String(value);
+}
+
+function expectedType(defaultValue: unknown): string {
+  if (Array.isArray(defaultValue)) return 'an array of strings (or one comma-separated string)';
+  if (typeof defaultValue === 'number') return 'a number';
+  if (typeof defaultValue === 'boolean') return 'true or false';
+  return 'a string';
+}
+
+/** A hint for a key written as a flag or an environment variable instead of in camelCase. */
+function suggestKey(key: string): string {
+  const options: Record<string, Option> = OPTIONS;
+  const match = Object.entries(options).find(([name, option]) => option.flag === key || option.env === key || name.toLowerCase() === key.toLowerCase());
+  return match ? ` (did you mean "${match[0]}"?)` : '';
+}
+
+/**
+ * Builds the configuration from the config file (if any), environment
+ * variables and command-line arguments (without the node and script paths).
+ * Pure: reads nothing else; the caller reads the file `configFilePath` names.
  * Throws `ConfigError` listing every problem at once.
  *
  * @example
  * loadConfig({ PORT: '0' }, ['--data-dir', '/tmp/docs'])
+ * loadConfig(process.env, argv, { configFile: { path: 'tandem.json', text: '{"port": 8080}' } })
  */
-export function loadConfig(env: Record<string, string | undefined>, argv: string[]): LoadConfigResult {
+export function loadConfig(env: Record<string, string | undefined>, argv: string[], options: LoadConfigOptions = {}): LoadConfigResult {
   let flags: Record<string, string | boolean | undefined>;
   try {
     flags = parseArgs({
@@ -270,6 +392,7 @@ export function loadConfig(env: Record<string, string | undefined>, argv: string
       allowPositionals: false,
       options: {
         help: { type: 'boolean', short: 'h' },
+        config: { type: 'string' },
         ...Object.fromEntries(Object.values(OPTIONS).map((option) => [option.flag, { type: 'string' as const }])),
         // Switches take no value (`--trust-proxy`); their environment variables take true/false, 1/0, yes/no.
         ...Object.fromEntries(BOOLEAN_FLAGS.map((flag) => [flag, { type: 'boolean' as const }])),
@@ -281,7 +404,9 @@ export function loadConfig(env: Record<string, string | undefined>, argv: string
   if (flags.help === true) return { kind: 'help', text: USAGE };
 
   const problems: string[] = [];
-  const config: Record<string, unknown> = { ...DEFAULT_CONFIG };
+  const fromFile = options.configFile ? parseConfigFile(options.configFile) : { values: {}, problems: [] };
+  problems.push(...fromFile.problems);
+  const config: Record<string, unknown> = { ...DEFAULT_CONFIG, ...fromFile.values };
   for (const [key, option] of Object.entries(OPTIONS)) {
     const fromFlag = flags[option.flag] === true ? 'true' : flags[option.flag];
     const raw = typeof fromFlag === 'string' ? fromFlag : env[option.env];

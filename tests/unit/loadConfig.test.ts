@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, DEFAULT_CONFIG, loadConfig } from '../../server/config/loadConfig.js';
+import { ConfigError, configFilePath, DEFAULT_CONFIG, loadConfig, parseConfigFile } from '../../server/config/loadConfig.js';
 
 function config(env: Record<string, string>, argv: string[] = []) {
   const result = loadConfig(env, argv);
@@ -109,6 +109,102 @@ describe('loadConfig', () => {
       messageBurst: 10,
     });
     expect(() => loadConfig({}, ['--max-connections', '0'])).toThrow(ConfigError);
+  });
+
+  describe('config file', () => {
+    const file = (json: unknown, path = '/etc/tandem.json') => ({ path, text: typeof json === 'string' ? json : JSON.stringify(json) });
+    const withFile = (json: unknown, env: Record<string, string> = {}, argv: string[] = []) => {
+      const result = loadConfig(env, argv, { configFile: file(json) });
+      if (result.kind !== 'config') throw new Error('expected a config');
+      return result.config;
+    };
+    const problemsOf = (json: unknown, env: Record<string, string> = {}) => {
+      try {
+        loadConfig(env, [], { configFile: file(json) });
+      } catch (error) {
+        if (error instanceof ConfigError) return error.problems;
+        throw error;
+      }
+      throw new Error('expected a ConfigError');
+    };
+
+    it('finds the file in --config, --config= or TANDEM_CONFIG, the flag first', () => {
+      expect(configFilePath({}, [])).toBeNull();
+      expect(configFilePath({ TANDEM_CONFIG: '/env.json' }, [])).toBe('/env.json');
+      expect(configFilePath({ TANDEM_CONFIG: '/env.json' }, ['--port', '0', '--config', '/flag.json'])).toBe('/flag.json');
+      expect(configFilePath({}, ['--config=/eq.json'])).toBe('/eq.json');
+      expect(configFilePath({ TANDEM_CONFIG: '' }, [])).toBeNull();
+    });
+
+    it('accepts --config among the flags', () => {
+      expect(loadConfig({}, ['--config', '/etc/tandem.json'], { configFile: file({}) }).kind).toBe('config');
+    });
+
+    it('reads every option by its camelCase key, in its natural JSON type', () => {
+      const secret = 's'.repeat(32);
+      expect(
+        withFile({
+          port: 8080,
+          dataDir: '/var/lib/tandem',
+          allowedOrigins: ['https://a.example', 'https://b.example'],
+          trustProxy: true,
+          authSecret: secret,
+          adminKey: null,
+          messagesPerSecond: 0.5,
+        }),
+      ).toMatchObject({ port: 8080, dataDir: '/var/lib/tandem', allowedOrigins: ['https://a.example', 'https://b.example'], trustProxy: true, authSecret: secret, adminKey: null, messagesPerSecond: 0.5 });
+      expect(withFile({ allowedOrigins: 'https://a.example, https://c.example' }).allowedOrigins).toEqual(['https://a.example', 'https://c.example']);
+    });
+
+    it('works for every option: a file holding the defaults gives the defaults', () => {
+      const everything = Object.fromEntries(Object.entries(DEFAULT_CONFIG));
+      expect(withFile(everything)).toEqual(DEFAULT_CONFIG);
+    });
+
+    it('ranks defaults < file < environment < flags', () => {
+      const json = { port: 1111, host: '0.0.0.0', dataDir: '/file', logLevel: 'warn' };
+      expect(withFile(json)).toMatchObject({ port: 1111, host: '0.0.0.0', dataDir: '/file', logLevel: 'warn', store: 'json' });
+      expect(withFile(json, { PORT: '2222', DATA_DIR: '/env' })).toMatchObject({ port: 2222, dataDir: '/env', host: '0.0.0.0' });
+      expect(withFile(json, { PORT: '2222', DATA_DIR: '/env' }, ['--port', '3333'])).toMatchObject({ port: 3333, dataDir: '/env', host: '0.0.0.0' });
+      // An empty variable means "not set", so the file still applies.
+      expect(withFile(json, { PORT: '' })).toMatchObject({ port: 1111 });
+    });
+
+    it('checks file values with the same rules as flags, and cross-checks the merged result', () => {
+      expect(problemsOf({ port: 70000 })).toEqual([expect.stringMatching(/^config file \/etc\/tandem\.json: "port"=70000: /)]);
+      expect(problemsOf({ tlsCert: 'c.pem' }).join('\n')).toMatch(/--tls-cert and --tls-key go together/);
+      expect(withFile({ tlsCert: 'c.pem' }, { TLS_KEY: 'k.pem' })).toMatchObject({ tlsCert: 'c.pem', tlsKey: 'k.pem' });
+    });
+
+    it('reports unknown keys, wrong types and bad JSON, all at once, naming the file and the key', () => {
+      const problems = problemsOf({ prot: 1, PORT: 2, 'data-dir': '/x', host: 5, port: '8080', trustProxy: 'yes', allowedOrigins: [1], snapshotIdleMs: null });
+      expect(problems).toHaveLength(8);
+      const text = problems.join('\n');
+      expect(text).toMatch(/config file \/etc\/tandem\.json: unknown key "prot"/);
+      expect(text).toMatch(/unknown key "PORT" \(did you mean "port"\?\)/);
+      expect(text).toMatch(/unknown key "data-dir" \(did you mean "dataDir"\?\)/);
+      expect(text).toMatch(/"host": expected a string, got a number/);
+      expect(text).toMatch(/"port": expected a number, got a string/);
+      expect(text).toMatch(/"trustProxy": expected true or false, got a string/);
+      expect(text).toMatch(/"allowedOrigins": expected an array of strings/);
+      expect(text).toMatch(/"snapshotIdleMs": expected a number, got null/);
+      expect(problemsOf('{"port": 80,}')).toEqual([expect.stringMatching(/^config file \/etc\/tandem\.json is not valid JSON: /)]);
+      expect(problemsOf('[1]')).toEqual([expect.stringMatching(/must hold a JSON object/)]);
+    });
+
+    it('reports file problems together with environment and flag problems', () => {
+      let error: unknown;
+      try {
+        loadConfig({ STORE: 'mongo' }, ['--port', 'x'], { configFile: file({ nope: true }) });
+      } catch (caught) {
+        error = caught;
+      }
+      expect((error as ConfigError).problems).toHaveLength(3);
+    });
+
+    it('parseConfigFile returns the checked values for other commands', () => {
+      expect(parseConfigFile(file({ dataDir: '/srv/tandem', port: 8080 }))).toEqual({ values: { dataDir: '/srv/tandem', port: 8080 }, problems: [] });
+    });
   });
 });
 
