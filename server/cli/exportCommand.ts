@@ -62,7 +62,7 @@ export async function runExportCommand(env: Record<string, string | undefined>, 
   }
   try {
     for (const warning of result.warnings) process.stderr.write(`tandem export: warning: ${warning}\n`);
-    const { body } = reader.exporter.export(result.doc, format);
+    const { body } = await reader.exporter.export(result.doc, format);
     if (output === '-') {
       process.stdout.write(body);
     } else {

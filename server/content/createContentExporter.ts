@@ -1,5 +1,4 @@
 import { getText, getTextSerializersFromSchema, type JSONContent } from '@tiptap/core';
-import { generateHTML } from '@tiptap/html/server';
 import { Node as ProseMirrorNode } from '@tiptap/pm/model';
 import { yXmlFragmentToProsemirrorJSON } from '@tiptap/y-tiptap';
 import * as Y from 'yjs';
@@ -22,8 +21,9 @@ export interface ContentExporter {
   /**
    * The document in `format`: TipTap JSON, an HTML fragment, Markdown, plain text (blocks separated by a
    * blank line) or the whole Yjs state as one update (`Y.encodeStateAsUpdate`), which loses nothing.
+   * The document is read before the promise is returned, so a caller may let it go at once.
    */
-  export(doc: Y.Doc, format: ExportFormat): ExportedContent;
+  export(doc: Y.Doc, format: ExportFormat): Promise<ExportedContent>;
 }
 
 const CONTENT_TYPES: Record<ExportFormat, string> = {
@@ -54,15 +54,18 @@ export function createContentExporter(): ContentExporter {
 
   return {
     toJSON,
-    export(doc, format) {
+    async export(doc, format) {
       const contentType = CONTENT_TYPES[format];
       if (format === 'yjs') return { body: Y.encodeStateAsUpdate(doc), contentType };
       const json = toJSON(doc);
       switch (format) {
         case 'json':
           return { body: `${JSON.stringify(json)}\n`, contentType };
-        case 'html':
+        case 'html': {
+          // Loaded on first use: its DOM (happy-dom) takes about a second to load, which every CLI command would pay.
+          const { generateHTML } = await import('@tiptap/html/server');
           return { body: generateHTML(json, codec.extensions), contentType };
+        }
         case 'markdown':
           return { body: codec.toMarkdown(json), contentType };
         case 'text': {

@@ -14,39 +14,39 @@ function docOf(markdown: string): Y.Doc {
 }
 
 describe('createContentExporter', () => {
-  it('writes TipTap JSON as the editor lays it out', () => {
-    const exported = exporter.export(docOf(MARKDOWN), 'json');
+  it('writes TipTap JSON as the editor lays it out', async () => {
+    const exported = await exporter.export(docOf(MARKDOWN), 'json');
     expect(exported.contentType).toBe('application/json; charset=utf-8');
     // Yjs keeps no null attributes; fitted to the schema, the defaults are back.
     expect(codec.checkDocument(JSON.parse(exported.body as string))).toEqual(codec.fromMarkdown(MARKDOWN));
     expect(JSON.parse(exported.body as string).content[0]).toEqual({ type: 'heading', attrs: { level: 1 }, content: [{ type: 'text', text: 'Plan' }] });
   });
 
-  it('writes Markdown that reads back to the same document', () => {
-    const exported = exporter.export(docOf(MARKDOWN), 'markdown');
+  it('writes Markdown that reads back to the same document', async () => {
+    const exported = await exporter.export(docOf(MARKDOWN), 'markdown');
     expect(exported.contentType).toBe('text/markdown; charset=utf-8');
     expect(exported.body).toBe(MARKDOWN);
   });
 
-  it('writes an HTML fragment with the schema’s markup', () => {
-    const exported = exporter.export(docOf('# Plan\n\nSome **bold** and a [link](https://example.com).\n'), 'html');
+  it('writes an HTML fragment with the schema’s markup', async () => {
+    const exported = await exporter.export(docOf('# Plan\n\nSome **bold** and a [link](https://example.com).\n'), 'html');
     expect(exported.contentType).toBe('text/html; charset=utf-8');
     expect(exported.body).toBe(
       '<h1>Plan</h1><p>Some <strong>bold</strong> and a <a target="_blank" rel="noopener noreferrer nofollow" href="https://example.com">link</a>.</p>',
     );
   });
 
-  it('writes plain text with one blank line between blocks, however deeply they nest', () => {
-    const exported = exporter.export(docOf(MARKDOWN), 'text');
+  it('writes plain text with one blank line between blocks, however deeply they nest', async () => {
+    const exported = await exporter.export(docOf(MARKDOWN), 'text');
     expect(exported.contentType).toBe('text/plain; charset=utf-8');
     expect(exported.body).toBe('Plan\n\nSome bold and a link.\n\nopen\n\ndone\n\nA\n\nB\n\n1\n\n2\n');
   });
 
-  it('writes the whole Yjs state as one update that rebuilds the same document', () => {
+  it('writes the whole Yjs state as one update that rebuilds the same document', async () => {
     const doc = docOf(MARKDOWN);
     // History too: a deletion must survive the round trip.
     doc.getXmlFragment('default').delete(0, 1);
-    const exported = exporter.export(doc, 'yjs');
+    const exported = await exporter.export(doc, 'yjs');
     expect(exported.contentType).toBe('application/octet-stream');
     const copy = new Y.Doc();
     Y.applyUpdate(copy, exported.body as Uint8Array);
@@ -55,9 +55,9 @@ describe('createContentExporter', () => {
     expect(Y.equalDeleteSets(Y.createDeleteSetFromStructStore(copy.store), Y.createDeleteSetFromStructStore(doc.store))).toBe(true);
   });
 
-  it('writes a document nobody has typed in as one empty paragraph, in every format', () => {
+  it('writes a document nobody has typed in as one empty paragraph, in every format', async () => {
     const empty = new Y.Doc();
-    const bodies = Object.fromEntries(EXPORT_FORMATS.map((format) => [format, exporter.export(empty, format).body]));
+    const bodies = Object.fromEntries(await Promise.all(EXPORT_FORMATS.map(async (format) => [format, (await exporter.export(empty, format)).body])));
     expect(JSON.parse(bodies['json'] as string)).toEqual({ type: 'doc', content: [{ type: 'paragraph' }] });
     expect(bodies['html']).toBe('<p></p>');
     expect(bodies['markdown']).toBe('');
