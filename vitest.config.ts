@@ -12,8 +12,9 @@ export default defineConfig({
       {
         test: {
           name: 'integration',
-          // Files run one at a time (--no-file-parallelism in package.json): each starts
-          // real server processes, and the 2-core CI machine should not turn timing into flakiness.
+          // At most two files at a time (--maxWorkers=2 in package.json): each starts real server
+          // processes that mostly wait on timers and fsync, so two overlap well on the 2-core CI machine;
+          // the tests wait on events with generous timeouts, never on fixed delays.
           include: ['tests/integration/**/*.test.ts'],
           testTimeout: 30_000,
           hookTimeout: 30_000,
