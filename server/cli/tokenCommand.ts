@@ -2,7 +2,8 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { DEFAULT_TOKEN_LIFETIME, grantRequestSchema, mintAccessToken, type GrantRequest } from '../access/accessToken.js';
 import { shareLinkFor } from '../access/shareLinkFor.js';
-import { DEFAULT_CONFIG } from '../config/loadConfig.js';
+import { ConfigError, DEFAULT_CONFIG, parseConfigFile, type ConfigFileValues } from '../config/loadConfig.js';
+import { readConfigFile } from './readConfigFile.js';
 import { serverUrl } from './serverUrl.js';
 
 export const TOKEN_USAGE = `Usage: tandem token --document NAME [options]   (or: npm run token -- …)
@@ -17,7 +18,9 @@ Options:
   --color #RRGGBB     the colour of that caret
   --expires SPAN      how long the token works: 30m, 12h, 7d, 52w… (default ${DEFAULT_TOKEN_LIFETIME}, at most a year)
   --url URL           the server's address for the link (default PUBLIC_URL, else http://HOST:PORT)
-  --auth-secret S     the server's secret (default AUTH_SECRET; prefer the variable: flags show up in ps)
+  --auth-secret S     the server's secret (default AUTH_SECRET, else the config file's authSecret;
+                      prefer those: flags show up in ps)
+  --config PATH       the server's config file, for authSecret, publicUrl, host, port (default TANDEM_CONFIG)
   --json              print {"token","link","expiresAt"} instead of text
   --help              print this help`;
 
@@ -25,8 +28,11 @@ export type TokenCommand =
   | { kind: 'help'; text: string }
   | { kind: 'mint'; secret: string; grant: GrantRequest; expiresIn: string; baseUrl: string; json: boolean };
 
-/** Reading the command line of `tandem token`. Pure, like `loadConfig`; throws `TokenCommandError`. */
-export function parseTokenCommand(env: Record<string, string | undefined>, argv: string[]): TokenCommand {
+/**
+ * Reading the command line of `tandem token`. Pure, like `loadConfig`; throws `TokenCommandError`.
+ * `file` holds the server's config file values, below flags and the environment as for the server.
+ */
+export function parseTokenCommand(env: Record<string, string | undefined>, argv: string[], file: ConfigFileValues = {}): TokenCommand {
   let values;
   try {
     ({ values } = parseArgs({
@@ -42,6 +48,7 @@ export function parseTokenCommand(env: Record<string, string | undefined>, argv:
         expires: { type: 'string' },
         url: { type: 'string' },
         'auth-secret': { type: 'string' },
+        config: { type: 'string' },
         json: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -52,7 +59,7 @@ export function parseTokenCommand(env: Record<string, string | undefined>, argv:
   if (values.help) return { kind: 'help', text: TOKEN_USAGE };
 
   const problems: string[] = [];
-  const secret = values['auth-secret'] ?? env.AUTH_SECRET ?? '';
+  const secret = values['auth-secret'] ?? (env.AUTH_SECRET || file.authSecret) ?? '';
   if (secret.length < 32) problems.push('no AUTH_SECRET (or --auth-secret) of at least 32 characters: use the same secret as the server');
   const documents = [...(values.document ?? []), ...(values.prefix ?? []).map((prefix) => `${prefix}*`)];
   if (documents.length === 0) problems.push('name at least one --document or --prefix');
@@ -67,7 +74,7 @@ export function parseTokenCommand(env: Record<string, string | undefined>, argv:
   }
   const expiresIn = values.expires ?? DEFAULT_TOKEN_LIFETIME;
   if (!/^\d+\s*[a-z]+$/i.test(expiresIn)) problems.push(`--expires ${JSON.stringify(expiresIn)}: expected a span like 30m, 12h, 7d`);
-  const baseUrl = z.url({ protocol: /^https?$/ }).safeParse(values.url ?? env.PUBLIC_URL ?? defaultBaseUrl(env));
+  const baseUrl = z.url({ protocol: /^https?$/ }).safeParse(values.url ?? (env.PUBLIC_URL || file.publicUrl) ?? defaultBaseUrl(env, file));
   if (!baseUrl.success) problems.push(`--url: expected an http(s) URL like https://docs.example.com`);
   if (problems.length > 0 || !grant.success || !baseUrl.success) throw new TokenCommandError(problems);
   return { kind: 'mint', secret, grant: grant.data, expiresIn, baseUrl: baseUrl.data.replace(/\/+$/, ''), json: values.json ?? false };
@@ -85,7 +92,7 @@ export class TokenCommandError extends Error {
 export async function runTokenCommand(env: Record<string, string | undefined>, argv: string[]): Promise<number> {
   let command: TokenCommand;
   try {
-    command = parseTokenCommand(env, argv);
+    command = parseTokenCommand(env, argv, await readTokenConfigFile(env, argv));
   } catch (error) {
     if (!(error instanceof TokenCommandError)) throw error;
     process.stderr.write(`${error.message}\n`);
@@ -114,7 +121,22 @@ export async function runTokenCommand(env: Record<string, string | undefined>, a
   return 0;
 }
 
-function defaultBaseUrl(env: Record<string, string | undefined>): string {
-  const host = env.HOST || DEFAULT_CONFIG.host;
-  return serverUrl(host, env.PORT || DEFAULT_CONFIG.port, Boolean(env.TLS_CERT));
+function defaultBaseUrl(env: Record<string, string | undefined>, file: ConfigFileValues): string {
+  const host = env.HOST || file.host || DEFAULT_CONFIG.host;
+  return serverUrl(host, env.PORT || file.port || DEFAULT_CONFIG.port, Boolean(env.TLS_CERT || file.tlsCert));
+}
+
+/** The config file's values, when `--config` or `TANDEM_CONFIG` names one; its problems are usage errors. */
+async function readTokenConfigFile(env: Record<string, string | undefined>, argv: string[]): Promise<ConfigFileValues> {
+  let file;
+  try {
+    file = await readConfigFile(env, argv);
+  } catch (error) {
+    if (error instanceof ConfigError) throw new TokenCommandError(error.problems);
+    throw error;
+  }
+  if (file === null) return {};
+  const { values, problems } = parseConfigFile(file);
+  if (problems.length > 0) throw new TokenCommandError(problems);
+  return values;
 }

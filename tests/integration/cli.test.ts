@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
+import { verifyAccessToken } from '../../server/access/accessToken.js';
 import { JsonDocumentStore } from '../../storage/JsonDocumentStore.js';
 import { createDocumentOnServer, listDocumentNames } from '../support/documentApi.js';
 import { runTandem } from '../support/runTandem.js';
@@ -143,6 +144,10 @@ describe('export, check and import against a running server', () => {
     const html = await runTandem(['import', join(root, 'plan.html'), '--document', 'plan-b', '--server', `${server.httpUrl}/`]);
     expect(html.code).toBe(0);
     expect((await runTandem(['export', 'plan-b', '--data-dir', server.dataDir])).stdout).toBe('## Plan B\n\nSafer.\n');
+    // --replace goes through PUT …/content: the running server changes the document live, and it is on disk at once.
+    const replaced = await runTandem(['import', join(root, 'plan.html'), '--document', 'plan', '--replace', '--server', server.httpUrl]);
+    expect(replaced.code).toBe(0);
+    expect((await runTandem(['export', 'plan', '--data-dir', server.dataDir])).stdout).toBe('## Plan B\n\nSafer.\n');
 
     expect(await runTandem(['import', join(root, 'plan.yjs'), '--document', 'y', '--server', server.httpUrl])).toMatchObject({
       code: 2,
@@ -295,6 +300,15 @@ describe('the config file', () => {
     // Other commands find the data directory in the same file (TANDEM_CONFIG here); a flag still wins.
     expect((await runTandem(['check'], { env: { TANDEM_CONFIG: join(root, 'tandem.json') } })).stdout).toMatch(/^ok +from-a$/m);
     expect(await runTandem(['check', '--config', join(root, 'tandem.json'), '--data-dir', join(root, 'nowhere')])).toMatchObject({ code: 1 });
+
+    // `token` signs with the file's secret and links to the file's public URL.
+    const secret = 'config-file-secret-0123456789abcdefghij';
+    await writeFile(join(root, 'auth.json'), JSON.stringify({ authSecret: secret, publicUrl: 'https://docs.example.com' }));
+    const minted = await runTandem(['token', '--document', 'from-a', '--json', '--config', join(root, 'auth.json')], { env: { AUTH_SECRET: undefined, PUBLIC_URL: undefined } });
+    expect(minted.code).toBe(0);
+    const { token, link } = JSON.parse(minted.stdout) as { token: string; link: string };
+    expect(link).toBe(`https://docs.example.com/d/from-a?token=${token}`);
+    expect(await verifyAccessToken(secret, token)).toMatchObject({ documents: ['from-a'], access: 'write' });
   });
 
   it('refuses a bad config file with exit code 2, naming the file and every bad key', async () => {

@@ -176,6 +176,14 @@ describe('tandem token (command line)', () => {
     expect(parseTokenCommand({ ...env, PUBLIC_URL: 'https://docs.example' }, ['--document', 'a'])).toMatchObject({ baseUrl: 'https://docs.example' });
   });
 
+  it('takes the secret and the link base from the server\'s config file, below the environment and flags', () => {
+    const file = { authSecret: `${SECRET}-from-file`, publicUrl: 'https://file.example' };
+    expect(parseTokenCommand({}, ['--document', 'a'], file)).toMatchObject({ secret: file.authSecret, baseUrl: 'https://file.example' });
+    expect(parseTokenCommand({ ...env, PUBLIC_URL: 'https://env.example' }, ['--document', 'a'], file)).toMatchObject({ secret: SECRET, baseUrl: 'https://env.example' });
+    expect(parseTokenCommand({}, ['--document', 'a', '--url', 'https://flag.example'], file)).toMatchObject({ baseUrl: 'https://flag.example' });
+    expect(parseTokenCommand({}, ['--document', 'a'], { authSecret: SECRET, host: 'docs.internal', port: 9000 })).toMatchObject({ baseUrl: 'http://docs.internal:9000' });
+  });
+
   it('lists every problem at once', () => {
     let error: unknown;
     try {
