@@ -130,11 +130,11 @@ const originListSchema = z
   .transform((value) => value.split(',').map((origin) => origin.trim()).filter((origin) => origin !== ''))
   .pipe(z.array(z.union([z.literal('*'), originSchema])));
 
-/** Where document events are posted; the URL is logged without its query, which may hold a receiver's token. */
+/** Where document events are posted; the URL is logged without its query, which may hold a receiver's token. An empty list, like the default, sends none. */
 const webhookUrlListSchema = z
   .string()
   .transform((value) => value.split(',').map((url) => url.trim()).filter((url) => url !== ''))
-  .pipe(z.array(z.url({ protocol: /^https?$/, error: 'expected http(s) URLs like https://hooks.example.com/tandem' })).min(1, 'expected at least one URL'));
+  .pipe(z.array(z.url({ protocol: /^https?$/, error: 'expected http(s) URLs like https://hooks.example.com/tandem' })));
 
 /** Each option: its flag, its environment variable, and how to read a string into it. */
 const OPTIONS = {

@@ -56,8 +56,10 @@ describe('webhook configuration', () => {
     expect(problems({ WEBHOOK_URLS: urls, WEBHOOK_SECRET: SECRET })).toMatch(/WEBHOOK_URLS=.*expected http\(s\) URLs/);
   });
 
-  it('refuses a flag given an empty list', () => {
-    expect(problems({ WEBHOOK_SECRET: SECRET }, ['--webhook-urls', ' , '])).toMatch(/--webhook-urls=.*expected at least one URL/);
+  it('reads an empty list as no webhooks, like the default, and then needs no secret', () => {
+    const result = loadConfig({}, ['--webhook-urls', ' , ']);
+    if (result.kind !== 'config') throw new Error('expected a config');
+    expect(result.config.webhookUrls).toEqual([]);
   });
 
   it('refuses bad timings, and a max wait shorter than the debounce', () => {
