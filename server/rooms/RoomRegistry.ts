@@ -35,10 +35,12 @@ export class RoomRegistry {
   readonly #rooms = new Map<string, Room>();
   readonly #loading = new Map<string, Promise<Room>>();
   readonly #unloading = new Set<Room>();
+  /** Rooms handed to a call that has not finished with them: an unloading must not free them meanwhile. */
+  readonly #leases = new Map<Room, number>();
   /** Documents being deleted; joining or creating one waits until it is gone. */
   readonly #deleting = new Map<string, Promise<boolean>>();
-  /** Deletions started so far (any document): a load that saw this change may have read files being deleted. */
-  #deletionsStarted = 0;
+  /** Documents whose deletion started while they were being loaded: that load may have read files being deleted. */
+  readonly #deletedWhileLoading = new Set<string>();
   readonly #options: RoomRegistryOptions;
   #closing = false;
 
@@ -80,8 +82,13 @@ export class RoomRegistry {
    */
   async join(documentName: string, peer: Peer): Promise<Room> {
     const room = await this.#open(documentName);
-    room.addPeer(peer);
-    return room;
+    try {
+      room.addPeer(peer);
+      return room;
+    } finally {
+      // The peer now keeps the room loaded.
+      this.#release(room);
+    }
   }
 
   /**
@@ -98,7 +105,7 @@ export class RoomRegistry {
       return true;
     } finally {
       // Refused (it exists, or too large) or written: either way nobody may be in it to keep it loaded.
-      this.#unloadIfIdle(room);
+      this.#release(room);
     }
   }
 
@@ -112,7 +119,7 @@ export class RoomRegistry {
     try {
       return read(room);
     } finally {
-      this.#unloadIfIdle(room);
+      this.#release(room);
     }
   }
 
@@ -130,7 +137,7 @@ export class RoomRegistry {
       await room.flushLog();
       return result;
     } finally {
-      this.#unloadIfIdle(room);
+      this.#release(room);
     }
   }
 
@@ -144,7 +151,7 @@ export class RoomRegistry {
     if (this.#closing) return Promise.reject(new ShuttingDownError());
     const pending = this.#deleting.get(documentName);
     if (pending) return pending;
-    this.#deletionsStarted += 1;
+    if (this.#loading.has(documentName)) this.#deletedWhileLoading.add(documentName);
     const deletion = this.#delete(documentName).finally(() => this.#deleting.delete(documentName));
     this.#deleting.set(documentName, deletion);
     return deletion;
@@ -173,7 +180,10 @@ export class RoomRegistry {
     return deleted;
   }
 
-  /** The live room of a document, loaded if needed, once no deletion of it is in progress. */
+  /**
+   * The live room of a document, loaded if needed, once no deletion of it is in progress. The room
+   * is leased: it stays loaded until the caller passes it to `#release`, even with no peer in it.
+   */
   async #open(documentName: string): Promise<Room> {
     for (;;) {
       await this.#deleting.get(documentName)?.catch(() => undefined);
@@ -182,20 +192,30 @@ export class RoomRegistry {
       if (this.#closing) throw new ShuttingDownError();
       // The room may have been unloaded or deleted while we waited; then start again.
       if (room.destroyed || this.#deleting.has(documentName)) continue;
+      // Taken in the same step as the check: an unloading that finishes before our caller resumes sees it.
+      this.#leases.set(room, (this.#leases.get(room) ?? 0) + 1);
       return room;
     }
   }
 
-  /** The live room of a document that exists, or `null` (a room loaded only to find that out is unloaded again). */
+  /** The leased live room of a document that exists, or `null` (a room loaded only to find that out is unloaded again). */
   async #openExisting(documentName: string): Promise<Room | null> {
-    for (;;) {
-      const room = await this.#open(documentName);
-      // Unloaded, or a deletion started, between the load and now: look again (after the deletion).
-      if (room.destroyed || this.#deleting.has(documentName)) continue;
-      if (room.exists) return room;
-      this.#unloadIfIdle(room);
-      return null;
-    }
+    const room = await this.#open(documentName);
+    if (room.exists) return room;
+    this.#release(room);
+    return null;
+  }
+
+  /** Ends a lease from `#open`; the room unloads once nothing holds it. */
+  #release(room: Room): void {
+    const leases = (this.#leases.get(room) ?? 1) - 1;
+    if (leases > 0) this.#leases.set(room, leases);
+    else this.#leases.delete(room);
+    this.#unloadIfIdle(room);
+  }
+
+  #isIdle(room: Room): boolean {
+    return !this.#closing && !room.destroyed && room.peers.size === 0 && !this.#leases.has(room);
   }
 
   /** Closes every peer with 1012 (clients reconnect), saves every room, and frees them. Rejects if some document could not be saved. */
@@ -222,7 +242,10 @@ export class RoomRegistry {
   #load(documentName: string): Promise<Room> {
     const pending = this.#loading.get(documentName);
     if (pending) return pending;
-    const loading = this.#loadRoom(documentName).finally(() => this.#loading.delete(documentName));
+    const loading = this.#loadRoom(documentName).finally(() => {
+      this.#loading.delete(documentName);
+      this.#deletedWhileLoading.delete(documentName);
+    });
     this.#loading.set(documentName, loading);
     return loading;
   }
@@ -236,9 +259,9 @@ export class RoomRegistry {
   async #loadRoom(documentName: string): Promise<Room> {
     for (;;) {
       await this.#deleting.get(documentName)?.catch(() => undefined);
-      const deletions = this.#deletionsStarted;
+      this.#deletedWhileLoading.delete(documentName);
       const stored = await this.#options.store.load(documentName);
-      if (deletions !== this.#deletionsStarted) continue;
+      if (this.#deletedWhileLoading.has(documentName)) continue;
       const room = new Room({
         documentName,
         stored,
@@ -257,14 +280,14 @@ export class RoomRegistry {
   }
 
   #unloadIfIdle(room: Room): void {
-    if (this.#closing || room.destroyed || room.peers.size > 0 || this.#unloading.has(room)) return;
+    if (!this.#isIdle(room) || this.#unloading.has(room)) return;
     this.#unloading.add(room);
     room
       .flush()
       .then(
         () => {
-          // Re-check after the await: a peer may have joined while we saved.
-          if (this.#closing || room.destroyed || room.peers.size > 0 || room.hasUnsavedChanges) return;
+          // Re-check after the await: a peer may have joined, or a call leased the room, while we saved.
+          if (!this.#isIdle(room) || room.hasUnsavedChanges) return;
           room.destroy();
           this.#rooms.delete(room.documentName);
           this.#options.logger.debug({ documentName: room.documentName }, 'document unloaded');

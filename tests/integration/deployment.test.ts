@@ -156,6 +156,21 @@ describe('the Docker image\'s runtime stage, laid out and run as the Dockerfile 
     await rm(root, { recursive: true, force: true });
   });
 
+  it('installs with npm ci as its build stage does: the lock file matches package.json', async () => {
+    const build = await readDockerfileStage(join(REPO_ROOT, 'Dockerfile'), 'build');
+    expect(build.instructions.some((instruction) => instruction.startsWith('RUN npm ci'))).toBe(true);
+    const copy = await mkdtemp(join(tmpdir(), 'tandem-lock-'));
+    try {
+      await Promise.all(['package.json', 'package-lock.json'].map((file) => cp(join(REPO_ROOT, file), join(copy, file))));
+      // --dry-run --offline checks the lock against package.json without fetching anything.
+      const result = spawnSync('npm', ['ci', '--dry-run', '--offline', '--ignore-scripts', '--no-audit', '--no-fund'], { cwd: copy, encoding: 'utf8' });
+      expect(result.stderr.split('\n').filter((line) => line.includes('npm error'))).toEqual([]);
+      expect(result.status).toBe(0);
+    } finally {
+      await rm(copy, { recursive: true, force: true });
+    }
+  });
+
   it('runs as a non-root user with production dependencies only, keeps documents in its volume, and its health check tells ready from stopped', async () => {
     const stage = await readDockerfileStage(join(REPO_ROOT, 'Dockerfile'), 'runtime');
     expect(stage.user).toBe('node');
