@@ -30,6 +30,8 @@ export interface DocumentStore {
   delete(documentName: string): Promise<boolean>;
   /** Metadata of every stored document, sorted by name. */
   list(): Promise<DocumentInfo[]>;
+  /** Metadata of one document, as `list()` reports it, without reading the others; `null` when it does not exist. */
+  info(documentName: string): Promise<DocumentInfo | null>;
   /**
    * Resolves when a write would succeed now; rejects with a `StorageError`
    * saying why not (`io` with the operating system's message, `locked`,

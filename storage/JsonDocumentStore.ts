@@ -144,58 +144,69 @@ export class JsonDocumentStore implements DocumentStore {
 
   async list(): Promise<DocumentInfo[]> {
     this.#assertOpen();
-    let fileNames: string[];
+    const filesByPrefix = new Map<string, DocumentFiles>();
+    for (const fileName of await this.#readDocumentsDir()) {
+      const prefix = documentFilePrefix(fileName);
+      if (prefix === null) continue;
+      let files = filesByPrefix.get(prefix);
+      if (!files) filesByPrefix.set(prefix, (files = { snapshot: null, segments: [] }));
+      addDocumentFile(files, fileName);
+    }
+    const documents = await Promise.all([...filesByPrefix].map(([prefix, files]) => this.#describe(prefix, files)));
+    return documents.filter((document): document is DocumentInfo => document !== null).sort((a, b) => compareDocumentNames(a.documentName, b.documentName));
+  }
+
+  async info(documentName: string): Promise<DocumentInfo | null> {
+    this.#assertOpen();
+    const prefix = documentFileName(documentName);
+    const files: DocumentFiles = { snapshot: null, segments: [] };
+    // Reads only this document's snapshot; the directory listing finds its log segments.
+    for (const fileName of await this.#readDocumentsDir()) {
+      if (documentFilePrefix(fileName) === prefix) addDocumentFile(files, fileName);
+    }
+    if (files.snapshot === null && files.segments.length === 0) return null;
+    return this.#describe(prefix, files);
+  }
+
+  async #readDocumentsDir(): Promise<string[]> {
     try {
-      fileNames = await readdir(this.documentsDir);
+      return await readdir(this.documentsDir);
     } catch (error) {
       throw ioError(`could not list ${this.documentsDir}`, error);
     }
-    const filesByPrefix = new Map<string, { snapshot: string | null; segments: string[] }>();
-    const entry = (prefix: string) => {
-      let files = filesByPrefix.get(prefix);
-      if (!files) filesByPrefix.set(prefix, (files = { snapshot: null, segments: [] }));
-      return files;
-    };
-    for (const fileName of fileNames) {
-      if (fileName.startsWith('.')) continue;
-      if (fileName.endsWith('.json')) entry(fileName.slice(0, -'.json'.length)).snapshot = fileName;
-      const segmentPrefix = logSegmentPrefix(fileName);
-      if (segmentPrefix !== null) entry(segmentPrefix).segments.push(fileName);
-    }
-    const documents = await Promise.all(
-      [...filesByPrefix].map(async ([prefix, files]): Promise<DocumentInfo | null> => {
-        const documentName = documentNameFromFileName(prefix);
-        if (documentName === null) return null;
-        // A segment may be deleted by a snapshot between readdir and stat: it no longer counts.
-        const segmentStats = (await Promise.all(files.segments.map((fileName) => this.#statIfPresent(join(this.documentsDir, fileName))))).filter(
-          (info) => info !== null,
-        );
-        const logBytes = segmentStats.reduce((sum, info) => sum + info.size, 0);
-        const logUpdatedAt = latest(...segmentStats.map((info) => info.mtime));
-        if (files.snapshot === null) {
-          const when = logUpdatedAt ?? new Date();
-          return { documentName, size: logBytes, createdAt: when, updatedAt: when };
-        }
-        const path = join(this.documentsDir, files.snapshot);
-        try {
-          const record = await this.#read(path);
-          if (record === null) return null;
-          return {
-            documentName,
-            size: Buffer.byteLength(record.state, 'base64') + logBytes,
-            createdAt: new Date(record.createdAt),
-            updatedAt: latest(new Date(record.updatedAt), logUpdatedAt) ?? new Date(record.updatedAt),
-            ...(record.title ? { title: record.title } : {}),
-          };
-        } catch (error) {
-          if (!(error instanceof StorageError) || error.code !== 'corrupt') throw error;
-          // Listed, not hidden: the operator must see that this document needs recovery.
-          const info = await this.#stat(path);
-          return { documentName, size: info.size + logBytes, createdAt: info.birthtime, updatedAt: info.mtime, damaged: error.message };
-        }
-      }),
+  }
+
+  /** A document's metadata from its files, without decoding its content; `null` when it is not a document. */
+  async #describe(prefix: string, files: DocumentFiles): Promise<DocumentInfo | null> {
+    const documentName = documentNameFromFileName(prefix);
+    if (documentName === null) return null;
+    // A segment may be deleted by a snapshot between readdir and stat: it no longer counts.
+    const segmentStats = (await Promise.all(files.segments.map((fileName) => this.#statIfPresent(join(this.documentsDir, fileName))))).filter(
+      (info) => info !== null,
     );
-    return documents.filter((document): document is DocumentInfo => document !== null).sort((a, b) => compareDocumentNames(a.documentName, b.documentName));
+    const logBytes = segmentStats.reduce((sum, info) => sum + info.size, 0);
+    const logUpdatedAt = latest(...segmentStats.map((info) => info.mtime));
+    if (files.snapshot === null) {
+      const when = logUpdatedAt ?? new Date();
+      return { documentName, size: logBytes, createdAt: when, updatedAt: when };
+    }
+    const path = join(this.documentsDir, files.snapshot);
+    try {
+      const record = await this.#read(path);
+      if (record === null) return null;
+      return {
+        documentName,
+        size: Buffer.byteLength(record.state, 'base64') + logBytes,
+        createdAt: new Date(record.createdAt),
+        updatedAt: latest(new Date(record.updatedAt), logUpdatedAt) ?? new Date(record.updatedAt),
+        ...(record.title ? { title: record.title } : {}),
+      };
+    } catch (error) {
+      if (!(error instanceof StorageError) || error.code !== 'corrupt') throw error;
+      // Listed, not hidden: the operator must see that this document needs recovery.
+      const info = await this.#stat(path);
+      return { documentName, size: info.size + logBytes, createdAt: info.birthtime, updatedAt: info.mtime, damaged: error.message };
+    }
   }
 
   async checkWritable(): Promise<void> {
@@ -308,3 +319,20 @@ function latest(...dates: (Date | null)[]): Date | null {
   return newest;
 }
 
+/** The files of one document in the documents directory: its snapshot and its log segments. */
+interface DocumentFiles {
+  snapshot: string | null;
+  segments: string[];
+}
+
+/** The document file-name prefix a file belongs to, or `null` for files that are not a document's (hidden probes and temporaries). */
+function documentFilePrefix(fileName: string): string | null {
+  if (fileName.startsWith('.')) return null;
+  if (fileName.endsWith('.json')) return fileName.slice(0, -'.json'.length);
+  return logSegmentPrefix(fileName);
+}
+
+function addDocumentFile(files: DocumentFiles, fileName: string): void {
+  if (fileName.endsWith('.json')) files.snapshot = fileName;
+  else files.segments.push(fileName);
+}

@@ -56,15 +56,24 @@ export class MemoryDocumentStore implements DocumentStore {
 
   async list(): Promise<DocumentInfo[]> {
     this.#assertOpen();
-    return [...this.#documents]
-      .map(([documentName, document]) => ({
-        documentName,
-        size: sizeOf(document),
-        createdAt: document.createdAt,
-        updatedAt: document.updatedAt,
-        ...(document.title ? { title: document.title } : {}),
-      }))
-      .sort((a, b) => compareDocumentNames(a.documentName, b.documentName));
+    return [...this.#documents.keys()].map((documentName) => this.#describe(documentName)!).sort((a, b) => compareDocumentNames(a.documentName, b.documentName));
+  }
+
+  async info(documentName: string): Promise<DocumentInfo | null> {
+    this.#assertOpen();
+    return this.#describe(documentName);
+  }
+
+  #describe(documentName: string): DocumentInfo | null {
+    const document = this.#documents.get(documentName);
+    if (!document) return null;
+    return {
+      documentName,
+      size: sizeOf(document),
+      createdAt: document.createdAt,
+      updatedAt: document.updatedAt,
+      ...(document.title ? { title: document.title } : {}),
+    };
   }
 
   /** Memory is always writable while the store is open. */

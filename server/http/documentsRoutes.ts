@@ -40,8 +40,7 @@ export function documentsRoutes(options: DocumentsRoutesOptions): Hono<AppEnv> {
     const documentName = c.req.param('documentName');
     const refusal = refuseBadName(c, documentName) ?? refuseRead(c, documentName);
     if (refusal) return refusal;
-    // The store has no look-up of one document's metadata; listing is what the list endpoint does too.
-    const info = (await store.list()).find((candidate) => candidate.documentName === documentName);
+    const info = await store.info(documentName);
     if (!info) return notFound(c, documentName);
     return c.json(documentEntry(info, registry));
   });

@@ -135,6 +135,24 @@ export function documentStoreContract(implementation: string, openStore: () => P
         expect((await store.list())[0]?.title).toHaveLength(TITLE_MAX_LENGTH);
       }));
 
+    it('describes one document as list() does, and null for one that does not exist', () =>
+      withStore(async (store) => {
+        expect(await store.info('missing')).toBeNull();
+        await store.writeSnapshot('titled', bytes(1, 2, 3), { title: 'Plan' });
+        await store.appendUpdates('titled', [bytes(4, 5)]);
+        await store.appendUpdates('log-only', [bytes(6)]);
+        // A name that is a prefix of another is its own document.
+        await store.writeSnapshot('title', bytes(7));
+        const listed = await store.list();
+        for (const name of ['titled', 'log-only', 'title']) {
+          expect(await store.info(name)).toEqual(listed.find((info) => info.documentName === name));
+        }
+        expect((await store.info('titled'))?.title).toBe('Plan');
+        expect(await store.info('Titled')).toBeNull();
+        await store.delete('titled');
+        expect(await store.info('titled')).toBeNull();
+      }));
+
     it('deletes a document with its log and says whether there was one', () =>
       withStore(async (store) => {
         await store.writeSnapshot('doomed', bytes(1));
@@ -169,6 +187,7 @@ export function documentStoreContract(implementation: string, openStore: () => P
       await expect(store.writeSnapshot('x', new Uint8Array())).rejects.toBeInstanceOf(StorageError);
       await expect(store.appendUpdates('x', [bytes(1)])).rejects.toMatchObject({ code: 'closed' });
       await expect(store.list()).rejects.toMatchObject({ code: 'closed' });
+      await expect(store.info('x')).rejects.toMatchObject({ code: 'closed' });
       await expect(store.checkWritable()).rejects.toMatchObject({ code: 'closed' });
     });
   });
