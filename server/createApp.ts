@@ -33,7 +33,7 @@ import { PeerConnection, type ConnectionLimits } from './rooms/PeerConnection.js
 import { ShuttingDownError, type RoomRegistry } from './rooms/RoomRegistry.js';
 import type { AppEnv, ErrorBody } from './http/AppEnv.js';
 import { createDocumentSchema, tokenRequestSchema } from './http/apiSchemas.js';
-import { documentEntry, documentsRoutes } from './http/documentsRoutes.js';
+import { documentEntry, documentsRoutes, importFailure } from './http/documentsRoutes.js';
 import { openApiDocument } from './http/openApiDocument.js';
 import { refuseChange } from './http/refuseAccess.js';
 import { shuttingDown } from './http/shuttingDown.js';
@@ -249,9 +249,7 @@ export function createApp(options: AppOptions) {
         update = await imports.toUpdate(content ?? { format: 'json', value: { type: 'doc', content: [{ type: 'paragraph' }] } });
       } catch (error) {
         if (!(error instanceof ImportError)) throw error;
-        if (error.code === 'import-busy') c.header('Retry-After', '5');
-        const status = error.code === 'invalid-content' ? 400 : error.code === 'import-timeout' ? 422 : 503;
-        return c.json<ErrorBody>({ error: { code: error.code, message: error.message } }, status);
+        return importFailure(c, error);
       }
       let created: boolean;
       try {

@@ -117,9 +117,10 @@ export async function startServer(options: StartServerOptions): Promise<TandemSe
         try {
           await registry.close();
         } finally {
-          // Requests already running when the drain began (an import, say) end with their answer, a 503 at worst.
-          await requests.allDone();
+          // A conversion still running cannot be waited for (it may take its full time limit): its request gets a 503.
           await closeImports();
+          // Requests already running when the drain began end with their answer, a 503 at worst.
+          await requests.allDone();
           // After the rooms: their last changes are sent too (within the notifier's own time limit).
           await webhooks?.close();
           await closeWebSockets(wss, CLOSE_GRACE_MS);

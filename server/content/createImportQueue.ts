@@ -4,7 +4,7 @@ import type { ImportedContent } from './createContentImporter.js';
 
 /** Why an import produced no document. */
 export class ImportError extends Error {
-  readonly code: 'invalid-content' | 'import-timeout' | 'import-busy';
+  readonly code: 'invalid-content' | 'import-timeout' | 'import-busy' | 'shutting-down';
 
   constructor(code: ImportError['code'], message: string) {
     super(message);
@@ -38,7 +38,7 @@ export interface ImportQueue {
   toUpdate(content: ImportedContent): Promise<Uint8Array>;
   /** `content` as TipTap JSON checked against the document schema; rejects with `ImportError`. */
   toDocument(content: ImportedContent): Promise<JSONContent>;
-  /** Stops the worker; waiting imports are refused. */
+  /** Stops the worker at once: the running import and those waiting are refused with `shutting-down`. */
   close(): Promise<void>;
 }
 
@@ -54,8 +54,11 @@ export function createImportQueue(options: ImportQueueOptions): ImportQueue {
   let waiting = 0;
   let closed = false;
 
+  const shutDown = () => new ImportError('shutting-down', 'the server is shutting down; try again shortly');
+
   function run(request: ImportRequest): Promise<ImportResult> {
     return new Promise((resolve, reject) => {
+      if (closed) return reject(shutDown());
       // Started on first use and kept: loading the schema and parsers takes a moment.
       const current = (worker ??= new Worker(workerUrl));
       const timer = setTimeout(() => {
@@ -75,19 +78,27 @@ export function createImportQueue(options: ImportQueueOptions): ImportQueue {
         worker = null;
         reject(error);
       };
+      // Terminated by close(), or gone for a reason of its own: either way no answer is coming.
+      const onExit = (exitCode: number) => {
+        cleanup();
+        if (worker === current) worker = null;
+        reject(closed ? shutDown() : new Error(`the content import worker stopped (exit code ${exitCode})`));
+      };
       function cleanup(): void {
         clearTimeout(timer);
         current.off('message', onMessage);
         current.off('error', onError);
+        current.off('exit', onExit);
       }
       current.on('message', onMessage);
       current.on('error', onError);
+      current.on('exit', onExit);
       current.postMessage(request);
     });
   }
 
   function enqueue(request: ImportRequest): Promise<ImportResult> {
-    if (closed) return Promise.reject(new ImportError('import-busy', 'the server is shutting down'));
+    if (closed) return Promise.reject(shutDown());
     if (waiting > options.maxWaiting) return Promise.reject(new ImportError('import-busy', 'too many imports at once; try again in a moment'));
     waiting += 1;
     const result = tail.then(() => run(request)).finally(() => (waiting -= 1));

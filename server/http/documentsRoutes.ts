@@ -116,6 +116,7 @@ export function documentEntry(info: DocumentInfo, registry: RoomRegistry): Docum
 
 /** The answer to content that could not be converted (`ImportQueue`). */
 export function importFailure(c: Context<AppEnv>, error: ImportError): Response {
+  if (error.code === 'shutting-down') return shuttingDown(c);
   if (error.code === 'import-busy') c.header('Retry-After', '5');
   const status = error.code === 'invalid-content' ? 400 : error.code === 'import-timeout' ? 422 : 503;
   return c.json<ErrorBody>({ error: { code: error.code, message: error.message } }, status);

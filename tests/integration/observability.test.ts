@@ -263,6 +263,35 @@ describe('drain on SIGTERM', () => {
     expect(await exited).toBe(0);
   });
 
+  it('does not wait for a content conversion still running: its request gets 503 shutting-down and the server exits at once', async () => {
+    const server = await resources.startServer(['--shutdown-timeout-ms', '10000']);
+    const paragraph = 'Some **bold** text, a [link](https://example.com) and `code`.\n\n';
+    const markdown = `# Big\n\n${paragraph.repeat(Math.ceil((300 * 1024) / paragraph.length))}`;
+    const create = (name: string) =>
+      fetch(`${server.httpUrl}/api/documents`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name, content: { format: 'markdown', value: markdown } }) });
+    // How long this conversion takes on this machine, uninterrupted.
+    const measuredAt = Date.now();
+    expect((await create('measured')).status).toBe(201);
+    const conversionMs = Date.now() - measuredAt;
+    expect(conversionMs).toBeGreaterThan(1000);
+
+    const creating = create('interrupted');
+    await scrapeUntil(server, 'the import to be in flight', (metrics) => sampleSum(metrics, 'tandem_http_requests_in_flight') >= 2);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const signalledAt = Date.now();
+    const exited = server.stop('SIGTERM');
+    const answer = await creating;
+    expect(answer.status).toBe(503);
+    expect(answer.headers.get('retry-after')).toBe('5');
+    expect(((await answer.json()) as { error: { code: string } }).error.code).toBe('shutting-down');
+    expect(await exited).toBe(0);
+    expect(Date.now() - signalledAt).toBeLessThan(conversionMs / 2);
+
+    await server.start();
+    const documents = (await (await fetch(`${server.httpUrl}/api/documents`)).json()) as { documents: { name: string }[] };
+    expect(documents.documents.map((document) => document.name)).toEqual(['measured']);
+  }, 60_000);
+
   it('exits with code 1 at the timeout when saving takes longer, naming the unsaved documents; the log still has every edit', async () => {
     // Provoked for real: a 1 ms bound, and a document of several MiB whose snapshot only the drain writes
     // (encoding, writing and fsyncing it takes far longer than 1 ms).
