@@ -35,7 +35,9 @@ export const ERROR_CODES = {
   'document-too-large': [413, 'The change would grow the document past --max-document-bytes; nothing was changed.'],
   'import-timeout': [422, 'Converting the content took longer than 30 s.'],
   'import-busy': [503, 'Too many conversions are waiting; retry after Retry-After seconds.'],
+  'rate-limited': [429, 'Too many WebSocket connections from this address in the last minute (answered to `/ws` upgrades).'],
   'shutting-down': [503, 'The server is shutting down; retry after Retry-After seconds.'],
+  'storage-unavailable': [503, 'The document store refused a read or write (disk full or unwritable); retry after Retry-After seconds. A change answered with it may already be live and is saved once the store recovers: read the content before repeating an append.'],
   internal: [500, 'A bug; the server log has the details.'],
 } as const satisfies Record<string, readonly [number, string]>;
 export type ErrorCode = keyof typeof ERROR_CODES;
@@ -73,9 +75,10 @@ function errors(...codes: ErrorCode[]) {
 const documentNameParameter = { name: 'documentName', in: 'path', required: true, schema: jsonSchema(documentNameSchema, 'input') };
 /** With authentication on (AUTH_SECRET), a token in the header or the query; without, none (`{}`). */
 const tokenSecurity = [{ bearerToken: [] }, { queryToken: [] }, {}];
-const readErrors = ['unauthorized', 'token-expired', 'forbidden', 'unknown-host'] as const;
+/** While draining, every route but the monitoring ones answers 503 shutting-down; any route that touches a document can meet a failing store. */
+const readErrors = ['unauthorized', 'token-expired', 'forbidden', 'unknown-host', 'shutting-down', 'storage-unavailable'] as const;
 const changeErrors = [...readErrors, 'forbidden-origin'] as const;
-const contentErrors = ['invalid-content', 'body-too-large', 'document-too-large', 'import-timeout', 'import-busy', 'shutting-down'] as const;
+const contentErrors = ['invalid-content', 'body-too-large', 'document-too-large', 'import-timeout', 'import-busy'] as const;
 
 /**
  * The OpenAPI 3.1 description of the HTTP API (served at `/api/openapi.json`),
@@ -143,7 +146,7 @@ export function openApiDocument(): Record<string, unknown> {
           description: 'Its editors are closed with WebSocket code 4404; its files are removed.',
           security: tokenSecurity,
           parameters: [documentNameParameter],
-          responses: { '204': { description: 'Deleted.' }, ...errors('bad-document-name', 'not-found', 'shutting-down', ...changeErrors) },
+          responses: { '204': { description: 'Deleted.' }, ...errors('bad-document-name', 'not-found', ...changeErrors) },
         },
       },
       '/api/documents/{documentName}/content': {
@@ -164,7 +167,7 @@ export function openApiDocument(): Record<string, unknown> {
                 'application/octet-stream': { schema: { type: 'string', contentMediaType: 'application/octet-stream', description: 'The whole document as one Yjs update, `Y.encodeStateAsUpdate` (`format=yjs`).' } },
               },
             },
-            ...errors('invalid-query', 'bad-document-name', 'not-found', 'shutting-down', ...readErrors),
+            ...errors('invalid-query', 'bad-document-name', 'not-found', ...readErrors),
           },
         },
         put: { tags: ['documents'], ...changeContent('Replace the content', 'Replaces the whole content as one change that connected editors receive live. Only what differs is changed, so blocks the new content keeps (and the carets in them) stay as they are.') },
@@ -177,7 +180,7 @@ export function openApiDocument(): Record<string, unknown> {
           description: 'Needs ADMIN_KEY and AUTH_SECRET; otherwise answers 404 not-enabled.',
           security: [{ adminKey: [] }],
           requestBody: { required: true, content: { 'application/json': { schema: ref('TokenRequest') } } },
-          responses: { '201': json('The token and a link that opens the document with it.', ref('TokenResponse')), ...errors('invalid-body', 'unauthorized', 'not-enabled', 'forbidden-origin') },
+          responses: { '201': json('The token and a link that opens the document with it.', ref('TokenResponse')), ...errors('invalid-body', 'unauthorized', 'not-enabled', 'forbidden-origin', 'body-too-large', 'shutting-down') },
         },
       },
       '/api/openapi.json': {

@@ -6,3 +6,9 @@ export function shuttingDown(c: Context<AppEnv>): Response {
   c.header('Retry-After', '5');
   return c.json<ErrorBody>({ error: { code: 'shutting-down', message: 'the server is shutting down; try again shortly' } }, 503);
 }
+
+/** The answer when the document store refuses a read or write (disk full, unwritable, unreadable): try again later. */
+export function storageUnavailable(c: Context<AppEnv>, message: string): Response {
+  c.header('Retry-After', '5');
+  return c.json<ErrorBody>({ error: { code: 'storage-unavailable', message } }, 503);
+}

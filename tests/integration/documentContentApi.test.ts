@@ -1,4 +1,4 @@
-import { readdir } from 'node:fs/promises';
+import { readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import SwaggerParser from '@apidevtools/swagger-parser';
 import { yXmlFragmentToProsemirrorJSON } from '@tiptap/y-tiptap';
@@ -259,6 +259,31 @@ describe('PUT and POST /api/documents/<name>/content', () => {
     const invalid = await api(server, 'POST', '/api/documents/strict/content', { json: { content: { format: 'json', value: unfit } } });
     expect([invalid.status, invalid.code]).toEqual([400, 'invalid-content']);
     expect(await readContent(server, 'strict', 'markdown')).toBe('# Strict\n');
+  });
+
+  it('answers 503 storage-unavailable while the disk refuses writes or reads, and saves an append once exactly when it recovers', async () => {
+    const own = await resources.startServer(['--snapshot-idle-ms', '60000', '--snapshot-max-wait-ms', '60000']);
+    await createDocumentOnServer(own, 'on-a-bad-disk', '# Disk\n');
+    const client = resources.connect(own, 'on-a-bad-disk', { wantsSavedState: true });
+    await client.synced();
+    // The documents directory is moved aside and a file takes its place: appends fail (and are retried), loads fail.
+    const documents = join(own.dataDir, 'documents');
+    await rename(documents, `${documents}.aside`);
+    await writeFile(documents, 'not a directory');
+    const appended = await api(own, 'POST', '/api/documents/on-a-bad-disk/content', { json: markdownBody('written during the outage\n') });
+    expect([appended.status, appended.code, appended.headers.get('retry-after')]).toEqual([503, 'storage-unavailable', '5']);
+    expect(appended.body.error?.message).toMatch(/read the content before repeating it/);
+    // The change is live for the editors meanwhile.
+    await client.docSatisfies((c) => markdownOf(c).includes('written during the outage'), 'the append to arrive live');
+    const unloaded = await api(own, 'GET', '/api/documents/never-loaded/content');
+    expect([unloaded.status, unloaded.code]).toEqual([503, 'storage-unavailable']);
+
+    await rm(documents);
+    await rename(`${documents}.aside`, documents);
+    await client.saved(15_000);
+    client.destroy();
+    await own.restart('SIGKILL');
+    expect(await readContent(own, 'on-a-bad-disk', 'markdown')).toBe('# Disk\n\nwritten during the outage\n');
   });
 
   it('never brings back a document deleted at the same moment as a change', async () => {
