@@ -3,12 +3,14 @@ import { extname } from 'node:path';
 import * as Y from 'yjs';
 import { createContentCodec } from '../../common/content/createContentCodec.js';
 import { checkDocumentName } from '../../common/documentName.js';
-import { StorageError } from '../../storage/DocumentStore.js';
+import type { JSONContent } from '@tiptap/core';
+import { StorageError, type StoredDocument } from '../../storage/DocumentStore.js';
 import { JsonDocumentStore } from '../../storage/JsonDocumentStore.js';
 import { createContentExporter } from '../content/createContentExporter.js';
 import { createContentImporter } from '../content/createContentImporter.js';
 import { documentTitle } from '../rooms/documentTitle.js';
 import { parseCommandLine } from './parseCommandLine.js';
+import { replaceStoredContent } from './replaceStoredContent.js';
 import { DATA_DIR_OPTIONS_USAGE, resolveDataDir } from './resolveDataDir.js';
 import { UsageError } from './UsageError.js';
 
@@ -93,10 +95,9 @@ export async function runImportCommand(env: Record<string, string | undefined>, 
   }
   if (serverUrl && format !== 'yjs') return importThroughServer({ serverUrl, token: values.token ?? env.TANDEM_TOKEN ?? null, documentName, format, text: bytes.toString('utf8'), file, replace: values.replace ?? false });
 
-  let update: Uint8Array;
-  let title: string | null;
+  let imported: ImportedDocument;
   try {
-    ({ update, title } = toDocument(format, bytes));
+    imported = toDocument(format, bytes);
   } catch (error) {
     process.stderr.write(`tandem import: ${file} cannot be imported as ${format}: ${messageOf(error)}\n`);
     return 1;
@@ -119,22 +120,39 @@ export async function runImportCommand(env: Record<string, string | undefined>, 
     throw error;
   }
   try {
-    const existing = await store.load(documentName);
+    let existing: StoredDocument | null;
+    try {
+      existing = await store.load(documentName);
+    } catch (error) {
+      if (!(error instanceof StorageError && error.code === 'corrupt' && values.replace)) throw error;
+      // Nothing readable to keep: the damaged files make way for the import.
+      process.stderr.write(`tandem import: replacing damaged document "${documentName}" (${error.message})\n`);
+      await store.delete(documentName);
+      existing = null;
+    }
     if (existing !== null && !values.replace) {
       process.stderr.write(`tandem import: document "${documentName}" already exists in ${dataDir}; add --replace to replace it\n`);
       return 1;
     }
-    if (existing !== null) await store.delete(documentName);
-    await store.writeSnapshot(documentName, update, title === null ? {} : { title });
-    process.stderr.write(`${existing ? 'replaced' : 'created'} "${documentName}" in ${dataDir} from ${file} (${format}, ${update.byteLength} bytes)\n`);
+    const { state, title } = existing === null ? imported : replaceStoredContent(existing, imported.content);
+    // One atomic snapshot: a crash leaves the old document or the new one, never none.
+    await store.writeSnapshot(documentName, state, title === null ? {} : { title });
+    process.stderr.write(`${existing ? 'replaced' : 'created'} "${documentName}" in ${dataDir} from ${file} (${format}, ${state.byteLength} bytes)\n`);
     return 0;
   } finally {
     await store.close();
   }
 }
 
+/** An imported file: its content as one Yjs update and as checked TipTap JSON, and its title. */
+interface ImportedDocument {
+  state: Uint8Array;
+  content: JSONContent;
+  title: string | null;
+}
+
 /** The file as one Yjs update, checked as the server would check it, and its title. */
-function toDocument(format: ImportFormat, bytes: Buffer): { update: Uint8Array; title: string | null } {
+function toDocument(format: ImportFormat, bytes: Buffer): ImportedDocument {
   let update: Uint8Array;
   if (format === 'yjs') {
     update = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -150,8 +168,9 @@ function toDocument(format: ImportFormat, bytes: Buffer): { update: Uint8Array; 
       throw new Error(`not a Yjs update (${messageOf(error)})`, { cause: error });
     }
     if (doc.store.pendingStructs !== null || doc.store.pendingDs !== null) throw new Error('the Yjs update depends on changes it does not contain');
-    createContentCodec().checkDocument(createContentExporter().toJSON(doc));
-    return { update: Y.encodeStateAsUpdate(doc), title: documentTitle(doc) };
+    const content = createContentExporter().toJSON(doc);
+    createContentCodec().checkDocument(content);
+    return { state: Y.encodeStateAsUpdate(doc), content, title: documentTitle(doc) };
   } finally {
     doc.destroy();
   }

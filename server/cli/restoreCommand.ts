@@ -1,10 +1,12 @@
+import type { JSONContent } from '@tiptap/core';
 import * as Y from 'yjs';
-import { StorageError } from '../../storage/DocumentStore.js';
+import { StorageError, type StoredDocument } from '../../storage/DocumentStore.js';
 import { JsonDocumentStore } from '../../storage/JsonDocumentStore.js';
 import { isSameOrInside } from './backupCommand.js';
 import { formatDocumentCheck } from './checkCommand.js';
 import { createDocumentReader } from './createDocumentReader.js';
 import { parseCommandLine } from './parseCommandLine.js';
+import { replaceStoredContent } from './replaceStoredContent.js';
 import { DATA_DIR_OPTIONS_USAGE, resolveDataDir } from './resolveDataDir.js';
 import { UsageError } from './UsageError.js';
 
@@ -38,7 +40,7 @@ export async function runRestoreCommand(env: Record<string, string | undefined>,
 
   // Verify everything before touching the data directory: a restore is all or nothing up front.
   const reader = createDocumentReader(backup);
-  const states: { name: string; state: Uint8Array; title: string | null }[] = [];
+  const states: { name: string; state: Uint8Array; content: JSONContent; title: string | null }[] = [];
   let damaged = 0;
   try {
     for (const name of await reader.listDocumentNames()) {
@@ -50,7 +52,7 @@ export async function runRestoreCommand(env: Record<string, string | undefined>,
         continue;
       }
       for (const warning of result.warnings) process.stdout.write(`${formatDocumentCheck({ name, status: 'warnings', warnings: [warning] })}\n`);
-      states.push({ name, state: Y.encodeStateAsUpdate(result.doc), title: result.title });
+      states.push({ name, state: Y.encodeStateAsUpdate(result.doc), content: reader.exporter.toJSON(result.doc), title: result.title });
       result.doc.destroy();
     }
   } catch (error) {
@@ -85,15 +87,28 @@ export async function runRestoreCommand(env: Record<string, string | undefined>,
       );
       return 1;
     }
-    for (const { name, state, title } of states) {
-      const replacing = existing.has(name);
-      if (replacing) await store.delete(name);
-      await store.writeSnapshot(name, state, title === null ? {} : { title });
-      process.stdout.write(`${(replacing ? 'replaced' : 'restored').padEnd(8)} ${name} (${state.byteLength} bytes)\n`);
+    for (const restored of states) {
+      const current = existing.has(restored.name) ? await loadUnlessDamaged(store, restored.name) : null;
+      // A document of the same name gets the backup's content as an edit on its own history (see
+      // replaceStoredContent), in one atomic snapshot; a damaged one has no history worth keeping.
+      const { state, title } = current === null ? restored : replaceStoredContent(current, restored.content);
+      if (current === null && existing.has(restored.name)) await store.delete(restored.name);
+      await store.writeSnapshot(restored.name, state, title === null ? {} : { title });
+      process.stdout.write(`${(existing.has(restored.name) ? 'replaced' : 'restored').padEnd(8)} ${restored.name} (${state.byteLength} bytes)\n`);
     }
     process.stdout.write(`restored ${states.length} document${states.length === 1 ? '' : 's'} from ${backup} into ${dataDir}\n`);
     return 0;
   } finally {
     await store.close();
+  }
+}
+
+/** The stored document, or `null` when its files are damaged (it is then replaced outright). */
+async function loadUnlessDamaged(store: JsonDocumentStore, documentName: string): Promise<StoredDocument | null> {
+  try {
+    return await store.load(documentName);
+  } catch (error) {
+    if (error instanceof StorageError && error.code === 'corrupt') return null;
+    throw error;
   }
 }

@@ -191,6 +191,47 @@ describe('import, backup, restore and check on a stopped data directory', () => 
     expect((await runTandem(['check', '--data-dir', dataDir])).stdout).toMatch(/3 documents in .*: 3 ok/);
   });
 
+  it('replaces (import --replace, restore --force) as an edit on the document: an editor\'s offline copy of the old one merges in without bringing old text back', async () => {
+    const dataDir = await dataDirWith({ notes: '# Old notes\n\nold text\n' });
+    const root = await freshDir();
+    const stateOf = async (directory: string, name: string) => {
+      const store = await JsonDocumentStore.open({ dataDir: directory });
+      try {
+        const stored = (await store.load(name))!;
+        return Y.mergeUpdates(stored.snapshot ? [stored.snapshot, ...stored.updates] : stored.updates);
+      } finally {
+        await store.close();
+      }
+    };
+    /** The stored document's text once a browser that kept `offline` (an older copy) has synced with it. */
+    const textAfterMerging = async (directory: string, name: string, offline: Uint8Array) => {
+      const doc = new Y.Doc();
+      Y.applyUpdate(doc, await stateOf(directory, name));
+      Y.applyUpdate(doc, offline);
+      return doc.getXmlFragment('default').toJSON();
+    };
+
+    const before = await stateOf(dataDir, 'notes');
+    await writeFile(join(root, 'new.md'), '# New notes\n\nnew text\n');
+    expect(await runTandem(['import', join(root, 'new.md'), '--document', 'notes', '--data-dir', dataDir, '--replace'])).toMatchObject({ code: 0 });
+    expect((await runTandem(['export', 'notes', '--data-dir', dataDir])).stdout).toBe('# New notes\n\nnew text\n');
+    const merged = await textAfterMerging(dataDir, 'notes', before);
+    expect(merged).toContain('new text');
+    expect(merged).not.toContain('old text');
+
+    // A backup of the new content, then more edits; restoring the backup over them.
+    await mkdir(join(root, 'backup'));
+    expect(await runTandem(['backup', join(root, 'backup'), '--data-dir', dataDir])).toMatchObject({ code: 0 });
+    await writeFile(join(root, 'later.md'), '# Later notes\n\nlater text\n');
+    expect(await runTandem(['import', join(root, 'later.md'), '--document', 'notes', '--data-dir', dataDir, '--replace'])).toMatchObject({ code: 0 });
+    const later = await stateOf(dataDir, 'notes');
+    expect(await runTandem(['restore', join(root, 'backup'), '--data-dir', dataDir, '--force'])).toMatchObject({ code: 0, stdout: expect.stringMatching(/^replaced +notes /) });
+    expect((await runTandem(['export', 'notes', '--data-dir', dataDir])).stdout).toBe('# New notes\n\nnew text\n');
+    const restored = await textAfterMerging(dataDir, 'notes', later);
+    expect(restored).toContain('new text');
+    expect(restored).not.toContain('later text');
+  });
+
   it('reports damaged documents in check and backup, skips them, and still copies the others', async () => {
     const dataDir = await dataDirWith({ good: '# Good\n\nKeep me.\n', torn: 'Torn tail\n', broken: 'x\n', foreign: 'y\n' });
     const documents = join(dataDir, 'documents');
