@@ -18,8 +18,9 @@ WORKDIR /app
 COPY --from=build /app/package.json ./package.json
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
-# The image's own files stay root-owned and read-only to the server; only /data is writable.
-RUN mkdir -p /data && chown node:node /data
+# The image's own files stay root-owned and read-only to the server; only /data (documents) and
+# /backups (for `tandem backup`, which refuses to write inside the data directory) are writable.
+RUN mkdir -p /data /backups && chown node:node /data /backups
 USER node
 VOLUME ["/data"]
 EXPOSE 1234

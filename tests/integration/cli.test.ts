@@ -195,7 +195,7 @@ describe('import, backup, restore and check on a stopped data directory', () => 
     const dataDir = await dataDirWith({ notes: '# Old notes\n\nold text\n' });
     const root = await freshDir();
     const stateOf = async (directory: string, name: string) => {
-      const store = await JsonDocumentStore.open({ dataDir: directory });
+      const store = await JsonDocumentStore.open({ dataDir: directory, onLockCompromised: (error) => { throw error; } });
       try {
         const stored = (await store.load(name))!;
         return Y.mergeUpdates(stored.snapshot ? [stored.snapshot, ...stored.updates] : stored.updates);

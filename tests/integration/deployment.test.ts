@@ -58,6 +58,11 @@ describe('behind the shipped nginx config', () => {
     await rm(certificateDir, { recursive: true, force: true });
   });
 
+  it('keeps /metrics off the public side: 404 through the proxy, served to a direct scrape', async () => {
+    expect((await httpsGet(`https://127.0.0.1:${proxy.httpsPort}/metrics`, certificate)).status).toBe(404);
+    expect((await fetch(`${server.httpUrl}/metrics`)).status).toBe(200);
+  });
+
   it('answers HTTPS and redirects plain HTTP to it', async () => {
     const health = await httpsGet(`https://127.0.0.1:${proxy.httpsPort}/healthz`, certificate);
     expect(health.status).toBe(200);
@@ -203,6 +208,12 @@ describe('the Docker image\'s runtime stage, laid out and run as the Dockerfile 
     child = run(stage.cmd);
     await listening(child);
     expect(await healthy()).toBe(0);
+    // The health check finds the port where the server does: here in a config file, not the environment.
+    const configFile = join(root, 'tandem.json');
+    await writeFile(configFile, JSON.stringify({ port }));
+    const { PORT: _port, ...withoutPort } = env;
+    const checkWithConfig = spawn(process.execPath, ['dist/server/healthcheck.js'], { cwd: app, env: { ...withoutPort, TANDEM_CONFIG: configFile } });
+    expect(await exitCodeOf(checkWithConfig)).toBe(0);
 
     // An edit and an import (which runs in a worker with the Markdown converter) work from the image's files alone.
     const client = new YjsClient(`ws://127.0.0.1:${port}/ws`, 'in-the-image', { wantsSavedState: true });
@@ -219,6 +230,17 @@ describe('the Docker image\'s runtime stage, laid out and run as the Dockerfile 
       body: JSON.stringify({ name: 'imported', content: { format: 'markdown', value: '# From a file\n\nhello\n' } }),
     });
     expect(created.status).toBe(201);
+
+    // The compose file's backup command, as the image's user, into the image's /backups (writable, outside the data directory).
+    const compose = await readFile(join(REPO_ROOT, 'deploy/compose.yaml'), 'utf8');
+    expect(compose).toMatch(/^ {6}- tandem-backups:\/backups$/m);
+    expect(compose).toMatch(/exec tandem node dist\/server\/main\.js backup \/backups\/\$\(date \+%F\)/);
+    expect(stage.instructions).toContain('RUN mkdir -p /data /backups && chown node:node /data /backups');
+    const backups = join(root, 'backups');
+    await mkdir(backups);
+    if (runningAsRoot) await chown(backups, unprivileged, unprivileged);
+    expect(await exitCodeOf(run(['node', 'dist/server/main.js', 'backup', join(backups, 'today')]))).toBe(0);
+    expect((await readdir(join(backups, 'today', 'documents'))).sort()).toEqual(['imported.json', 'in-the-image.json']);
 
     const exited = exitCodeOf(child);
     child.kill('SIGTERM');
