@@ -27,7 +27,7 @@ export interface StartServerOptions {
   /** Bearer token `GET /metrics` requires; `null` leaves it open. */
   metricsToken: string | null;
   /** Signed POSTs on document create, change and delete; `null` or absent for none. */
-  webhooks?: Pick<WebhookNotifierOptions, 'urls' | 'secret' | 'debounceMs' | 'maxWaitMs'> | null;
+  webhooks?: Pick<WebhookNotifierOptions, 'urls' | 'secret' | 'debounceMs' | 'maxWaitMs' | 'closeTimeoutMs'> | null;
 }
 
 export interface ServerLimits extends AppLimits {
@@ -80,6 +80,8 @@ export async function startServer(options: StartServerOptions): Promise<TandemSe
     maxDocumentBytes: limits.maxDocumentBytes,
     metrics,
     onDocumentEvent: webhooks?.notify,
+    // A change event still waiting for its debounce is sent while the room can still describe it (title, size).
+    onUnloading: webhooks ? (documentName) => webhooks.sendPendingChange(documentName) : undefined,
   });
   const { app, injectWebSocket, wss, closeImports } = createApp({
     registry,

@@ -128,7 +128,14 @@ export async function runServeCommand(env: Record<string, string | undefined>, a
       metricsToken: config.metricsToken,
       webhooks:
         config.webhookUrls.length > 0 && config.webhookSecret !== null
-          ? { urls: config.webhookUrls, secret: config.webhookSecret, debounceMs: config.webhookDebounceMs, maxWaitMs: config.webhookMaxWaitMs }
+          ? {
+              urls: config.webhookUrls,
+              secret: config.webhookSecret,
+              debounceMs: config.webhookDebounceMs,
+              maxWaitMs: config.webhookMaxWaitMs,
+              // A share of the shutdown's time: the rooms' saves come first and must not be cut short by it.
+              closeTimeoutMs: Math.min(3000, Math.floor(config.shutdownTimeoutMs / 3)),
+            }
           : null,
     });
   } catch (error) {

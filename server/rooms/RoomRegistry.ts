@@ -16,6 +16,8 @@ export interface RoomRegistryOptions {
   metrics?: ServerMetrics;
   /** Told when a document is created, changed or deleted (see `RoomOptions.onDocumentEvent`). */
   onDocumentEvent?: (event: DocumentEvent) => void;
+  /** Told just before a loaded document is freed (idle, or at close), while `get()` still returns it. Must not throw. */
+  onUnloading?: (documentName: string) => void;
 }
 
 /** Thrown by `join` while the server shuts down; the peer should be closed with 1012 and retry. */
@@ -152,7 +154,12 @@ export class RoomRegistry {
     const pending = this.#deleting.get(documentName);
     if (pending) return pending;
     if (this.#loading.has(documentName)) this.#deletedWhileLoading.add(documentName);
-    const deletion = this.#delete(documentName).finally(() => this.#deleting.delete(documentName));
+    const deletion = this.#delete(documentName).finally(() => {
+      this.#deleting.delete(documentName);
+      // A room the deletion left (one that was never stored) was not unloaded meanwhile: try now.
+      const left = this.#rooms.get(documentName);
+      if (left) this.#unloadIfIdle(left);
+    });
     this.#deleting.set(documentName, deletion);
     return deletion;
   }
@@ -214,8 +221,9 @@ export class RoomRegistry {
     this.#unloadIfIdle(room);
   }
 
+  /** Whether the room may be unloaded: nobody uses it, and no close or deletion (which free it themselves) is under way. */
   #isIdle(room: Room): boolean {
-    return !this.#closing && !room.destroyed && room.peers.size === 0 && !this.#leases.has(room);
+    return !this.#closing && !room.destroyed && room.peers.size === 0 && !this.#leases.has(room) && !this.#deleting.has(room.documentName);
   }
 
   /** Closes every peer with 1012 (clients reconnect), saves every room, and frees them. Rejects if some document could not be saved. */
@@ -232,6 +240,7 @@ export class RoomRegistry {
           failures.push(room.documentName);
           this.#options.logger.error({ err: error, documentName: room.documentName }, 'could not save document during shutdown');
         }
+        this.#options.onUnloading?.(room.documentName);
         room.destroy();
         this.#rooms.delete(room.documentName);
       }),
@@ -288,6 +297,7 @@ export class RoomRegistry {
         () => {
           // Re-check after the await: a peer may have joined, or a call leased the room, while we saved.
           if (!this.#isIdle(room) || room.hasUnsavedChanges) return;
+          this.#options.onUnloading?.(room.documentName);
           room.destroy();
           this.#rooms.delete(room.documentName);
           this.#options.logger.debug({ documentName: room.documentName }, 'document unloaded');

@@ -65,6 +65,8 @@ export interface WebhookNotifier {
    * logged and dropped). Never rejects. Events notified afterwards are ignored.
    */
   close(): Promise<void>;
+  /** Queues the document's debounced change event now, if one is waiting (its room is about to be unloaded). */
+  sendPendingChange(documentName: string): void;
 }
 
 interface PendingChange {
@@ -223,5 +225,6 @@ export function createWebhookNotifier(options: WebhookNotifierOptions): WebhookN
     notify,
     stats: () => ({ ...counts, queued: outboxes.reduce((sum, outbox) => sum + outbox.messages.length, 0), pendingChanges: pendingChanges.size }),
     close,
+    sendPendingChange,
   };
 }

@@ -83,6 +83,20 @@ describe('webhooks from a running server', () => {
     expect(new Webhook(RECEIVER_SECRET).verify(receiver.ofType('document.changed', 'typed')[1]!.body, receiver.ofType('document.changed', 'typed')[1]!.headers)).toBeTruthy();
   });
 
+  it('describes a change made through the API to a document nobody has open, though it is unloaded before the debounce ends', async () => {
+    await createDocumentOnServer(server, 'unattended', '# Draft\n');
+    await receiver.waitFor((r) => r.json.type === 'document.created' && r.json.data.name === 'unattended', 'document.created of unattended');
+    const replaced = await fetch(`${server.httpUrl}/api/documents/unattended/content`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ content: { format: 'markdown', value: '# Final plan\n\nAgreed.\n' } }),
+    });
+    expect(replaced.status).toBe(200);
+    const { size } = (await replaced.json()) as { size: number };
+    const changed = await receiver.waitFor((r) => r.json.type === 'document.changed' && r.json.data.name === 'unattended', 'document.changed of unattended');
+    expect(changed.json.data).toEqual({ name: 'unattended', title: 'Final plan', size, url: 'https://docs.example/d/unattended' });
+  });
+
   it('sends document.created once when a peer creates a document by typing into a new name', async () => {
     const client = resources.connect(server, 'typed-into-being', { wantsSavedState: true });
     await client.synced();
@@ -175,7 +189,7 @@ describe('webhooks on shutdown', () => {
     }
     await deleteDocument(server, 'dropped');
     await receiver.waitFor((r) => r.json.type === 'document.deleted', 'document.deleted of dropped');
-    expect(receiver.ofType('document.changed')).toEqual([]);
+    expect(receiver.ofType('document.changed').map((r) => r.json)).toEqual([]);
 
     expect(await server.stop('SIGTERM')).toBe(0);
     expect(receiver.received.map((r) => `${r.json.type} ${r.json.data.name}`)).toEqual([
@@ -184,6 +198,8 @@ describe('webhooks on shutdown', () => {
       'document.deleted dropped',
       'document.changed kept',
     ]);
+    // Sent while the document was still open: it says how large it is.
+    expect(receiver.ofType('document.changed', 'kept')[0]!.json.data.size).toBeGreaterThan(0);
   });
 });
 

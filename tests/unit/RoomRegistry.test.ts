@@ -306,6 +306,21 @@ describe('RoomRegistry: creating and deleting documents', () => {
     await registry.close();
   });
 
+  it('unloads a never-stored room whose last peer left during a deletion of its name, once the deletion is over', async () => {
+    const store = new ControlledStore();
+    const registry = registryWith(store);
+    const { peer } = newPeer();
+    const room = await registry.join('empty', peer);
+    store.hold();
+    room.removePeer(peer);
+    const deletion = registry.delete('empty');
+    store.release();
+    expect(await deletion).toBe(false);
+    await waitFor(() => registry.size === 0, { description: 'the empty room unloaded' });
+    expect(room.destroyed).toBe(true);
+    await registry.close();
+  });
+
   it('writes nothing after a delete: updates still in flight land before the files are removed', async () => {
     const store = new ControlledStore();
     const registry = registryWith(store);
