@@ -36,7 +36,7 @@ import { createDocumentSchema, tokenRequestSchema } from './http/apiSchemas.js';
 import { documentEntry, documentsRoutes, importFailure } from './http/documentsRoutes.js';
 import { openApiDocument } from './http/openApiDocument.js';
 import { refuseChange } from './http/refuseAccess.js';
-import { shuttingDown, storageUnavailable } from './http/shuttingDown.js';
+import { shuttingDown, storageFailure } from './http/shuttingDown.js';
 
 export type { ErrorBody } from './http/AppEnv.js';
 
@@ -136,10 +136,9 @@ export function createApp(options: AppOptions) {
       const code = error.status === 400 ? 'invalid-body' : `http-${error.status}`;
       return c.json<ErrorBody>({ error: { code, message: error.message } }, error.status);
     }
-    // The room already counted and logged the failed save; a failed load is logged here.
     if (error instanceof StorageError) {
       logger.warn({ err: error, method: c.req.method, path: c.req.path }, 'request refused: the document store failed');
-      return storageUnavailable(c, error.message);
+      return storageFailure(c, error);
     }
     logger.error({ err: error, method: c.req.method, path: c.req.path }, 'request failed');
     metrics.error('http_internal');

@@ -80,8 +80,8 @@ export async function startServer(options: StartServerOptions): Promise<TandemSe
     maxDocumentBytes: limits.maxDocumentBytes,
     metrics,
     onDocumentEvent: webhooks?.notify,
-    // A change event still waiting for its debounce is sent while the room can still describe it (title, size).
-    onUnloading: webhooks ? (documentName) => webhooks.sendPendingChange(documentName) : undefined,
+    // A change event still waiting for its debounce keeps the title and size its room had.
+    onUnloading: webhooks ? (documentName) => webhooks.rememberDescription(documentName) : undefined,
   });
   const { app, injectWebSocket, wss, closeImports } = createApp({
     registry,

@@ -121,23 +121,29 @@ export async function runImportCommand(env: Record<string, string | undefined>, 
   }
   try {
     let existing: StoredDocument | null;
+    let damaged: string | null = null;
     try {
       existing = await store.load(documentName);
     } catch (error) {
-      if (!(error instanceof StorageError && error.code === 'corrupt' && values.replace)) throw error;
-      // Nothing readable to keep: the damaged files make way for the import.
-      process.stderr.write(`tandem import: replacing damaged document "${documentName}" (${error.message})\n`);
-      await store.delete(documentName);
+      if (!(error instanceof StorageError && error.code === 'corrupt')) throw error;
       existing = null;
+      damaged = error.message;
     }
-    if (existing !== null && !values.replace) {
-      process.stderr.write(`tandem import: document "${documentName}" already exists in ${dataDir}; add --replace to replace it\n`);
+    if ((existing !== null || damaged !== null) && !values.replace) {
+      process.stderr.write(`tandem import: document "${documentName}" already exists in ${dataDir}${damaged ? ' (damaged)' : ''}; add --replace to replace it\n`);
       return 1;
     }
-    const { state, title } = existing === null ? imported : replaceStoredContent(existing, imported.content);
-    // One atomic snapshot: a crash leaves the old document or the new one, never none.
+    const replaced = existing === null ? null : replaceStoredContent(existing, imported.content);
+    if (damaged !== null || (existing !== null && replaced === null)) {
+      // Nothing readable to keep: the damaged files make way for the import.
+      process.stderr.write(`tandem import: replacing damaged document "${documentName}"${damaged ? ` (${damaged})` : ''}\n`);
+      await store.delete(documentName);
+    }
+    const { state, title } = replaced ?? imported;
+    // One atomic snapshot: a crash leaves the old document or the new one, never neither.
     await store.writeSnapshot(documentName, state, title === null ? {} : { title });
-    process.stderr.write(`${existing ? 'replaced' : 'created'} "${documentName}" in ${dataDir} from ${file} (${format}, ${state.byteLength} bytes)\n`);
+    const verb = existing !== null || damaged !== null ? 'replaced' : 'created';
+    process.stderr.write(`${verb} "${documentName}" in ${dataDir} from ${file} (${format}, ${state.byteLength} bytes)\n`);
     return 0;
   } finally {
     await store.close();

@@ -87,14 +87,20 @@ export async function runRestoreCommand(env: Record<string, string | undefined>,
       );
       return 1;
     }
+    // Every new state is worked out before the first write, so nothing can fail halfway through.
+    const writes = [];
     for (const restored of states) {
       const current = existing.has(restored.name) ? await loadUnlessDamaged(store, restored.name) : null;
       // A document of the same name gets the backup's content as an edit on its own history (see
-      // replaceStoredContent), in one atomic snapshot; a damaged one has no history worth keeping.
-      const { state, title } = current === null ? restored : replaceStoredContent(current, restored.content);
-      if (current === null && existing.has(restored.name)) await store.delete(restored.name);
-      await store.writeSnapshot(restored.name, state, title === null ? {} : { title });
-      process.stdout.write(`${(existing.has(restored.name) ? 'replaced' : 'restored').padEnd(8)} ${restored.name} (${state.byteLength} bytes)\n`);
+      // replaceStoredContent); a damaged one has no history worth keeping and is replaced outright.
+      const replaced = current === null ? null : replaceStoredContent(current, restored.content);
+      writes.push({ name: restored.name, ...(replaced ?? restored), replacing: existing.has(restored.name), outright: existing.has(restored.name) && replaced === null });
+    }
+    for (const { name, state, title, replacing, outright } of writes) {
+      if (outright) await store.delete(name);
+      // One atomic snapshot per document: a crash leaves its old state or the new one.
+      await store.writeSnapshot(name, state, title === null ? {} : { title });
+      process.stdout.write(`${(replacing ? 'replaced' : 'restored').padEnd(8)} ${name} (${state.byteLength} bytes)\n`);
     }
     process.stdout.write(`restored ${states.length} document${states.length === 1 ? '' : 's'} from ${backup} into ${dataDir}\n`);
     return 0;

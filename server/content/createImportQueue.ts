@@ -60,7 +60,7 @@ export function createImportQueue(options: ImportQueueOptions): ImportQueue {
     return new Promise((resolve, reject) => {
       if (closed) return reject(shutDown());
       // Started on first use and kept: loading the schema and parsers takes a moment.
-      const current = (worker ??= new Worker(workerUrl));
+      const current = (worker ??= startWorker());
       const timer = setTimeout(() => {
         cleanup();
         worker = null;
@@ -95,6 +95,15 @@ export function createImportQueue(options: ImportQueueOptions): ImportQueue {
       current.on('exit', onExit);
       current.postMessage(request);
     });
+  }
+
+  function startWorker(): Worker {
+    const started = new Worker(workerUrl);
+    // A worker that dies between imports is replaced by the next one, not sent work it cannot answer.
+    started.once('exit', () => {
+      if (worker === started) worker = null;
+    });
+    return started;
   }
 
   function enqueue(request: ImportRequest): Promise<ImportResult> {

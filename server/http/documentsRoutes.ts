@@ -3,12 +3,12 @@ import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { checkDocumentName } from '../../common/documentName.js';
-import { StorageError, type DocumentInfo, type DocumentStore } from '../../storage/DocumentStore.js';
+import type { DocumentInfo, DocumentStore } from '../../storage/DocumentStore.js';
 import { createContentEditor } from '../content/createContentEditor.js';
 import { createContentExporter } from '../content/createContentExporter.js';
 import { ImportError, type ImportQueue } from '../content/createImportQueue.js';
 import { DocumentTooLargeError } from '../rooms/Room.js';
-import { ShuttingDownError, type RoomRegistry } from '../rooms/RoomRegistry.js';
+import { ShuttingDownError, UnsavedChangeError, type RoomRegistry } from '../rooms/RoomRegistry.js';
 import type { AppEnv, ErrorBody } from './AppEnv.js';
 import { changeContentSchema, contentQuerySchema, type DocumentEntry } from './apiSchemas.js';
 import { refuseChange, refuseRead } from './refuseAccess.js';
@@ -86,8 +86,11 @@ export function documentsRoutes(options: DocumentsRoutesOptions): Hono<AppEnv> {
         changed = await registry.change(documentName, (doc) => editor[mode](doc, document));
       } catch (error) {
         if (error instanceof ShuttingDownError) return shuttingDown(c);
-        // The edit may already be live (and is retried until it is saved): an append repeated blindly would add it twice.
-        if (error instanceof StorageError) return storageUnavailable(c, `${error.message}; the change may already be in the live document and is saved once the store recovers: read the content before repeating it`);
+        // The edit is live (and its write is retried until it lands): an append repeated blindly would add it twice.
+        if (error instanceof UnsavedChangeError) {
+          logger.warn({ err: error, documentName }, 'API change applied but not yet saved');
+          return storageUnavailable(c, 'the change is in the live document but could not be saved yet; it is saved once the store recovers: read the content before repeating it');
+        }
         if (!(error instanceof DocumentTooLargeError)) throw error;
         return c.json<ErrorBody>({ error: { code: 'document-too-large', message: error.message } }, 413);
       }

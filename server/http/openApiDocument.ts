@@ -37,7 +37,8 @@ export const ERROR_CODES = {
   'import-busy': [503, 'Too many conversions are waiting; retry after Retry-After seconds.'],
   'rate-limited': [429, 'Too many WebSocket connections from this address in the last minute (answered to `/ws` upgrades).'],
   'shutting-down': [503, 'The server is shutting down; retry after Retry-After seconds.'],
-  'storage-unavailable': [503, 'The document store refused a read or write (disk full or unwritable); retry after Retry-After seconds. A change answered with it may already be live and is saved once the store recovers: read the content before repeating an append.'],
+  'storage-unavailable': [503, 'The document store refused a read or write (disk full or unwritable); retry after Retry-After seconds. A change answered with it is already live and is saved once the store recovers: read the content before repeating an append.'],
+  'document-damaged': [500, 'The stored document cannot be read; the operator can recover it (`tandem check`, README "Recovering a document").'],
   internal: [500, 'A bug; the server log has the details.'],
 } as const satisfies Record<string, readonly [number, string]>;
 export type ErrorCode = keyof typeof ERROR_CODES;
@@ -76,7 +77,7 @@ const documentNameParameter = { name: 'documentName', in: 'path', required: true
 /** With authentication on (AUTH_SECRET), a token in the header or the query; without, none (`{}`). */
 const tokenSecurity = [{ bearerToken: [] }, { queryToken: [] }, {}];
 /** While draining, every route but the monitoring ones answers 503 shutting-down; any route that touches a document can meet a failing store. */
-const readErrors = ['unauthorized', 'token-expired', 'forbidden', 'unknown-host', 'shutting-down', 'storage-unavailable'] as const;
+const readErrors = ['unauthorized', 'token-expired', 'forbidden', 'unknown-host', 'shutting-down', 'storage-unavailable', 'document-damaged'] as const;
 const changeErrors = [...readErrors, 'forbidden-origin'] as const;
 const contentErrors = ['invalid-content', 'body-too-large', 'document-too-large', 'import-timeout', 'import-busy'] as const;
 

@@ -29,6 +29,17 @@ export class ShuttingDownError extends Error {
 }
 
 /**
+ * Thrown by `change` when the change was applied (peers have it) but writing it failed: the room
+ * keeps retrying the write, so it is saved once the store recovers. Its `cause` says why.
+ */
+export class UnsavedChangeError extends Error {
+  constructor(documentName: string, cause: unknown) {
+    super(`the change to "${documentName}" is live but not yet saved: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.name = 'UnsavedChangeError';
+  }
+}
+
+/**
  * The loaded rooms of one server. Loads a document once however many peers
  * join at the same time, unloads it when the last peer has left and its last
  * save has finished, and flushes every room on close.
@@ -37,6 +48,8 @@ export class RoomRegistry {
   readonly #rooms = new Map<string, Room>();
   readonly #loading = new Map<string, Promise<Room>>();
   readonly #unloading = new Set<Room>();
+  /** Rooms that became idle again while an unloading of them was finishing: it looks once more when done. */
+  readonly #unloadAgain = new Set<Room>();
   /** Rooms handed to a call that has not finished with them: an unloading must not free them meanwhile. */
   readonly #leases = new Map<Room, number>();
   /** Documents being deleted; joining or creating one waits until it is gone. */
@@ -135,8 +148,12 @@ export class RoomRegistry {
     if (!room) return null;
     try {
       const result = room.change(edit);
-      // A deletion that starts meanwhile writes this change before removing the files, so it cannot bring them back.
-      await room.flushLog();
+      try {
+        // A deletion that starts meanwhile writes this change before removing the files, so it cannot bring them back.
+        await room.flushLog();
+      } catch (error) {
+        throw new UnsavedChangeError(documentName, error);
+      }
       return result;
     } finally {
       this.#release(room);
@@ -267,8 +284,9 @@ export class RoomRegistry {
    */
   async #loadRoom(documentName: string): Promise<Room> {
     for (;;) {
-      await this.#deleting.get(documentName)?.catch(() => undefined);
+      // Cleared before the wait: a deletion that starts during it must still be seen after the read.
       this.#deletedWhileLoading.delete(documentName);
+      await this.#deleting.get(documentName)?.catch(() => undefined);
       const stored = await this.#options.store.load(documentName);
       if (this.#deletedWhileLoading.has(documentName)) continue;
       const room = new Room({
@@ -289,7 +307,11 @@ export class RoomRegistry {
   }
 
   #unloadIfIdle(room: Room): void {
-    if (!this.#isIdle(room) || this.#unloading.has(room)) return;
+    if (!this.#isIdle(room)) return;
+    if (this.#unloading.has(room)) {
+      this.#unloadAgain.add(room);
+      return;
+    }
     this.#unloading.add(room);
     room
       .flush()
@@ -307,6 +329,9 @@ export class RoomRegistry {
           this.#options.logger.warn({ err: error, documentName: room.documentName }, 'keeping document in memory: its last save failed');
         },
       )
-      .finally(() => this.#unloading.delete(room));
+      .finally(() => {
+        this.#unloading.delete(room);
+        if (this.#unloadAgain.delete(room)) this.#unloadIfIdle(room);
+      });
   }
 }

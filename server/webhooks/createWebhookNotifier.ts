@@ -65,8 +65,8 @@ export interface WebhookNotifier {
    * logged and dropped). Never rejects. Events notified afterwards are ignored.
    */
   close(): Promise<void>;
-  /** Queues the document's debounced change event now, if one is waiting (its room is about to be unloaded). */
-  sendPendingChange(documentName: string): void;
+  /** Takes the title and size for the document's waiting change event now: its room is about to be unloaded. */
+  rememberDescription(documentName: string): void;
 }
 
 interface PendingChange {
@@ -74,7 +74,11 @@ interface PendingChange {
   /** The first change not yet reported, for the max wait. */
   firstAt: number;
   lastAt: number;
+  /** Title and size taken when the document's room was unloaded, for when the event goes out after that. */
+  description?: DocumentDescription;
 }
+
+type DocumentDescription = { title: string | null; size: number };
 
 interface Outbox {
   url: string;
@@ -122,7 +126,7 @@ export function createWebhookNotifier(options: WebhookNotifierOptions): WebhookN
     if (pending) {
       clearTimeout(pending.timer);
       pendingChanges.delete(event.documentName);
-      if (event.type !== 'deleted') enqueue('changed', event.documentName, pending.lastAt);
+      if (event.type !== 'deleted') enqueue('changed', event.documentName, pending.lastAt, pending.description);
     }
     enqueue(event.type, event.documentName, Date.now());
   }
@@ -137,6 +141,7 @@ export function createWebhookNotifier(options: WebhookNotifierOptions): WebhookN
       firstAt,
       lastAt: now,
       timer: setTimeout(() => sendPendingChange(documentName), delay),
+      ...(pending?.description ? { description: pending.description } : {}),
     });
   }
 
@@ -145,11 +150,17 @@ export function createWebhookNotifier(options: WebhookNotifierOptions): WebhookN
     if (!pending) return;
     clearTimeout(pending.timer);
     pendingChanges.delete(documentName);
-    enqueue('changed', documentName, pending.lastAt);
+    enqueue('changed', documentName, pending.lastAt, pending.description);
   }
 
-  function enqueue(type: DocumentEvent['type'], documentName: string, at: number): void {
-    const message = toMessage(type, documentName, at);
+  function rememberDescription(documentName: string): void {
+    const pending = pendingChanges.get(documentName);
+    const description = pending && options.describe(documentName);
+    if (description) pending.description = description;
+  }
+
+  function enqueue(type: DocumentEvent['type'], documentName: string, at: number, lastDescription?: DocumentDescription): void {
+    const message = toMessage(type, documentName, at, lastDescription);
     for (const outbox of outboxes) {
       outbox.messages.push(message);
       // The head is in flight while a worker runs; the oldest one still waiting goes.
@@ -166,10 +177,11 @@ export function createWebhookNotifier(options: WebhookNotifierOptions): WebhookN
     }
   }
 
-  function toMessage(type: DocumentEvent['type'], documentName: string, at: number): WebhookMessage {
+  function toMessage(type: DocumentEvent['type'], documentName: string, at: number, lastDescription?: DocumentDescription): WebhookMessage {
     const data: WebhookBody['data'] = { name: documentName };
     if (type !== 'deleted') {
-      const described = options.describe(documentName);
+      // Live if the document is open; else as it was when its room was unloaded.
+      const described = options.describe(documentName) ?? lastDescription;
       if (described?.title) data.title = described.title;
       if (described) data.size = described.size;
       if (options.publicUrl !== null) data.url = `${options.publicUrl}/d/${documentName}`;
@@ -225,6 +237,6 @@ export function createWebhookNotifier(options: WebhookNotifierOptions): WebhookN
     notify,
     stats: () => ({ ...counts, queued: outboxes.reduce((sum, outbox) => sum + outbox.messages.length, 0), pendingChanges: pendingChanges.size }),
     close,
-    sendPendingChange,
+    rememberDescription,
   };
 }

@@ -232,6 +232,46 @@ describe('import, backup, restore and check on a stopped data directory', () => 
     expect(restored).not.toContain('later text');
   });
 
+  it('replaces a document stored only as log records, one with a bad log record, and a damaged one; from a .yjs file too', async () => {
+    const dataDir = await dataDirWith({ source: '# From yjs\n\nlossless\n', flawed: '# Flawed\n' });
+    const root = await freshDir();
+    const store = await JsonDocumentStore.open({ dataDir, onLockCompromised: (error) => { throw error; } });
+    try {
+      const paragraph = new Y.Doc();
+      const block = new Y.XmlElement('paragraph');
+      block.insert(0, [new Y.XmlText('only in the log')]);
+      paragraph.getXmlFragment('default').push([block]);
+      await store.appendUpdates('log-only', [Y.encodeStateAsUpdate(paragraph)]);
+      await store.appendUpdates('flawed', [new Uint8Array([255, 255, 255, 1])]);
+    } finally {
+      await store.close();
+    }
+    await writeFile(join(dataDir, 'documents', 'broken.json'), '{"state": 12');
+    await writeFile(join(root, 'new.md'), '# New\n');
+
+    for (const name of ['log-only', 'flawed', 'broken']) {
+      expect(await runTandem(['import', join(root, 'new.md'), '--document', name, '--data-dir', dataDir])).toMatchObject({ code: 1, stderr: expect.stringMatching(/already exists.*--replace/) });
+      const replaced = await runTandem(['import', join(root, 'new.md'), '--document', name, '--data-dir', dataDir, '--replace']);
+      expect(replaced, name).toMatchObject({ code: 0, stderr: expect.stringMatching(new RegExp(`^(tandem import: replacing damaged document "broken" .*\\n)?replaced "${name}"`)) });
+      expect((await runTandem(['export', name, '--data-dir', dataDir])).stdout, name).toBe('# New\n');
+    }
+    const yjs = await runTandem(['export', 'source', '--data-dir', dataDir, '--format', 'yjs']);
+    await writeFile(join(root, 'source.yjs'), yjs.stdoutBytes);
+    expect(await runTandem(['import', join(root, 'source.yjs'), '--document', 'flawed', '--data-dir', dataDir, '--replace'])).toMatchObject({ code: 0 });
+    expect((await runTandem(['export', 'flawed', '--data-dir', dataDir])).stdout).toBe('# From yjs\n\nlossless\n');
+
+    // restore --force over a damaged document and one with a bad log record: every document is restored.
+    const backup = join(root, 'backup');
+    await mkdir(backup);
+    expect(await runTandem(['backup', backup, '--data-dir', dataDir])).toMatchObject({ code: 0 });
+    await writeFile(join(dataDir, 'documents', 'broken.json'), 'garbage');
+    await appendFile(join(dataDir, 'documents', (await readdir(join(dataDir, 'documents'))).find((file) => file.startsWith('source.') && file.endsWith('.log')) ?? 'source.000001.log'), 'torn');
+    const restored = await runTandem(['restore', backup, '--data-dir', dataDir, '--force']);
+    expect(restored, restored.stderr).toMatchObject({ code: 0, stdout: expect.stringMatching(/restored 4 documents/) });
+    expect((await runTandem(['export', 'broken', '--data-dir', dataDir])).stdout).toBe('# New\n');
+    expect((await runTandem(['check', '--data-dir', dataDir])).stdout).toMatch(/4 documents in .*: 4 ok/);
+  });
+
   it('reports damaged documents in check and backup, skips them, and still copies the others', async () => {
     const dataDir = await dataDirWith({ good: '# Good\n\nKeep me.\n', torn: 'Torn tail\n', broken: 'x\n', foreign: 'y\n' });
     const documents = join(dataDir, 'documents');

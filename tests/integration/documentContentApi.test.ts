@@ -278,9 +278,17 @@ describe('PUT and POST /api/documents/<name>/content', () => {
     const unloaded = await api(own, 'GET', '/api/documents/never-loaded/content');
     expect([unloaded.status, unloaded.code]).toEqual([503, 'storage-unavailable']);
 
+    expect(unloaded.body.error?.message).not.toContain(own.dataDir);
+
     await rm(documents);
     await rename(`${documents}.aside`, documents);
     await client.saved(15_000);
+    // A damaged file is no passing failure: no "retry", and no server path in the answer.
+    await writeFile(join(documents, 'broken.json'), '{"state": 12');
+    const damaged = await api(own, 'GET', '/api/documents/broken/content');
+    expect([damaged.status, damaged.code, damaged.headers.get('retry-after')]).toEqual([500, 'document-damaged', null]);
+    expect(damaged.body.error?.message).not.toContain(own.dataDir);
+    await rm(join(documents, 'broken.json'));
     client.destroy();
     await own.restart('SIGKILL');
     expect(await readContent(own, 'on-a-bad-disk', 'markdown')).toBe('# Disk\n\nwritten during the outage\n');

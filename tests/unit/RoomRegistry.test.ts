@@ -41,6 +41,11 @@ class ControlledStore extends MemoryDocumentStore {
     return super.load(name);
   }
 
+  override async delete(name: string) {
+    await this.#gate;
+    return super.delete(name);
+  }
+
   override async appendUpdates(name: string, updates: readonly Uint8Array[]) {
     await this.#gate;
     if (this.failSaves > 0) {
@@ -312,8 +317,11 @@ describe('RoomRegistry: creating and deleting documents', () => {
     const { peer } = newPeer();
     const room = await registry.join('empty', peer);
     store.hold();
-    room.removePeer(peer);
+    // The deletion waits for the store; meanwhile the last peer leaves, which would unload the room.
     const deletion = registry.delete('empty');
+    room.removePeer(peer);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(room.destroyed).toBe(false);
     store.release();
     expect(await deletion).toBe(false);
     await waitFor(() => registry.size === 0, { description: 'the empty room unloaded' });
