@@ -10,6 +10,7 @@ import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
 import type { WSContext } from 'hono/ws';
 import type { Logger } from 'pino';
+import type { Socket } from 'node:net';
 import type { WebSocket } from 'ws';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import { z } from 'zod';
@@ -532,6 +533,9 @@ function clientAddress(c: Context<AppEnv>, trustProxy: boolean): string {
  */
 function toWebSocketLike(ws: WSContext, maxBufferedBytes: number, metrics: ServerMetrics, onOverflow: () => void): WebSocketLike {
   const raw = ws.raw as WebSocket;
+  // ws keeps its TCP socket in a private field; without it, frames are simply written one by one.
+  const tcp = (raw as unknown as { _socket?: Socket })._socket;
+  let corked = false;
   return {
     send: (frame) => {
       if (ws.readyState !== 1) return;
@@ -539,6 +543,16 @@ function toWebSocketLike(ws: WSContext, maxBufferedBytes: number, metrics: Serve
         onOverflow();
         raw.terminate();
         return;
+      }
+      // Frames sent in one event-loop turn (a burst of updates from many typists) leave in one
+      // write instead of one system call each: corked at the first, uncorked once the turn's I/O is handled.
+      if (tcp && !corked) {
+        corked = true;
+        tcp.cork();
+        setImmediate(() => {
+          corked = false;
+          tcp.uncork();
+        });
       }
       // Every frame the server builds is backed by a plain ArrayBuffer.
       ws.send(frame as Uint8Array<ArrayBuffer>);

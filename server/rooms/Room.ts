@@ -118,6 +118,8 @@ export class Room {
   #estimatedBytes = 0;
   readonly #maxDocumentBytes: number;
   #destroyed = false;
+  /** The whole document as a sync step 2 frame, kept until the next change (see `#syncStep2For`). */
+  #wholeDocumentFrame: Uint8Array | null = null;
   /** The store had this document when the room loaded it. */
   readonly #wasStored: boolean;
   readonly #onDocumentEvent: ((event: DocumentEvent) => void) | undefined;
@@ -336,10 +338,22 @@ export class Room {
     this.doc.destroy();
   }
 
+  /**
+   * The answer to a peer's sync step 1. A peer that has nothing yet (an empty state vector: a new
+   * tab, or a join storm after a restart) gets the whole document, encoded once for all such peers
+   * until the document changes: encoding a large document is the costly part of a join.
+   */
+  #syncStep2For(stateVector: Uint8Array): Uint8Array {
+    const hasNothing = stateVector.byteLength === 1 && stateVector[0] === 0;
+    if (!hasNothing) return encodeSyncStep2(Y.encodeStateAsUpdate(this.doc, stateVector));
+    this.#wholeDocumentFrame ??= encodeSyncStep2(Y.encodeStateAsUpdate(this.doc));
+    return this.#wholeDocumentFrame;
+  }
+
   #apply(peer: Peer, message: ClientMessage): void {
     switch (message.type) {
       case 'sync-step1':
-        peer.socket.send(encodeSyncStep2(Y.encodeStateAsUpdate(this.doc, message.stateVector)));
+        peer.socket.send(this.#syncStep2For(message.stateVector));
         return;
       case 'sync-step2':
       case 'sync-update': {
@@ -439,6 +453,7 @@ export class Room {
   readonly #handleDocumentUpdate = (update: Uint8Array, origin: unknown, _doc: Y.Doc, transaction: Y.Transaction): void => {
     // Logged before anything else can fail: whatever is in the document is on its way to disk.
     this.#journal.push(update);
+    this.#wholeDocumentFrame = null;
     if (transaction.deleteSet.clients.size > 0) this.#recentDeleteSets.push(transaction.deleteSet);
     const frame = encodeSyncUpdate(update);
     for (const peer of this.peers) {

@@ -2,7 +2,7 @@ import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
-import { encodeAwareness, encodeSyncUpdate } from '../../server/protocol/encodeMessage.js';
+import { encodeAwareness, encodeSyncStep1, encodeSyncUpdate } from '../../server/protocol/encodeMessage.js';
 import { decodeMessage } from '../../server/protocol/decodeMessage.js';
 import { Peer } from '../../server/rooms/Peer.js';
 import { RecordingSocket } from '../support/RecordingSocket.js';
@@ -151,6 +151,49 @@ describe('RoomRegistry', () => {
     await waitFor(() => registry.size === 0, { description: 'room to unload' });
     expect(room.destroyed).toBe(true);
     expect(await store.text('relay')).toBe('hi');
+  });
+
+  it('answers every new peer with the whole document, encoded once until the document changes, and partial peers with what they lack', async () => {
+    const store = new ControlledStore();
+    const registry = registryWith(store);
+    const writer = newPeer();
+    const room = await registry.join('joined', writer.peer);
+    room.receive(writer.peer, textUpdate('first'));
+    const askFromScratch = () => encodeSyncStep1(Y.encodeStateVector(new Y.Doc()));
+    const syncStep2Frames = (socket: RecordingSocket) => socket.frames.filter((frame) => decodeMessage(frame).type === 'sync-step2');
+    const updateOf = (frame: Uint8Array | undefined) => {
+      const message = decodeMessage(frame!);
+      if (message.type !== 'sync-step2') throw new Error(`expected sync step 2, got ${message.type}`);
+      return message.update;
+    };
+
+    const [a, b] = [newPeer(), newPeer()];
+    for (const { peer } of [a, b]) {
+      await registry.join('joined', peer);
+      room.receive(peer, askFromScratch());
+    }
+    // The same bytes: one encoding served both.
+    expect(syncStep2Frames(a.socket)[0]).toBe(syncStep2Frames(b.socket)[0]);
+    expect(a.socket.replay().getText('t').toString()).toBe('first');
+
+    room.receive(writer.peer, textUpdate(' second'));
+    const c = newPeer();
+    await registry.join('joined', c.peer);
+    room.receive(c.peer, askFromScratch());
+    expect(syncStep2Frames(c.socket)[0]).not.toBe(syncStep2Frames(a.socket)[0]);
+    expect(c.socket.replay().getText('t').toString()).toBe(room.doc.getText('t').toString());
+
+    // A peer that has part of the document gets only the rest.
+    const partial = newPeer();
+    await registry.join('joined', partial.peer);
+    const known = new Y.Doc();
+    Y.applyUpdate(known, updateOf(syncStep2Frames(a.socket)[0]));
+    room.receive(partial.peer, encodeSyncStep1(Y.encodeStateVector(known)));
+    const rest = updateOf(syncStep2Frames(partial.socket)[0]);
+    Y.applyUpdate(known, rest);
+    expect(known.getText('t').toString()).toBe(room.doc.getText('t').toString());
+    expect(rest.byteLength).toBeLessThan(updateOf(syncStep2Frames(c.socket)[0]).byteLength);
+    await registry.close();
   });
 
   it('keeps the room when a peer joins while its last save is running', async () => {
