@@ -1,0 +1,32 @@
+import { execFileSync } from 'node:child_process';
+import { availableParallelism } from 'node:os';
+
+/** Where the servers and the load generator run. */
+export interface Pinning {
+  used: boolean;
+  /** Prefix for a server's command line (`taskset -c 0`), empty without pinning. */
+  serverCommandPrefix: string[];
+  description: string;
+}
+
+function hasTaskset(): boolean {
+  try {
+    execFileSync('taskset', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw error;
+  }
+}
+
+/**
+ * Pins this process (the load generator, every thread) to core 1 and
+ * returns the prefix that starts servers on core 0, so neither steals the
+ * other's CPU. Without taskset or a second core, nothing is pinned.
+ */
+export function pinLoadGenerator(): Pinning {
+  if (availableParallelism() < 2) return { used: false, serverCommandPrefix: [], description: 'not pinned (one core)' };
+  if (!hasTaskset()) return { used: false, serverCommandPrefix: [], description: 'not pinned (no taskset)' };
+  execFileSync('taskset', ['-a', '-p', '-c', '1', String(process.pid)], { stdio: 'ignore' });
+  return { used: true, serverCommandPrefix: ['taskset', '-c', '0'], description: 'pinned with taskset: servers on core 0, load generator on core 1' };
+}
