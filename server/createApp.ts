@@ -157,6 +157,8 @@ export function createApp(options: AppOptions) {
   // The embeddable editor script and stylesheet are loaded by other sites' pages.
   const libraryHeaders = secureHeaders({ contentSecurityPolicy: CONTENT_SECURITY_POLICY, crossOriginResourcePolicy: 'cross-origin' });
   app.use('*', (c, next) => {
+    // An upgrade's response is never sent (the WebSocket handshake answers instead), and its context lives as long as the connection.
+    if (c.req.header('upgrade')?.toLowerCase() === 'websocket') return next();
     if (c.req.path.startsWith('/embed/')) return embedHeaders(c, next);
     if (c.req.path.startsWith('/lib/')) return libraryHeaders(c, next);
     return pageHeaders(c, next);

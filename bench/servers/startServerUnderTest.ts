@@ -22,7 +22,9 @@ const TANDEM_UNLIMITED = [
 
 function commandFor(name: ServerName, dataDir: string, pinning: Pinning): ChildServerCommand {
   // With pinning, `taskset -c 0 node …` (taskset execs node: the pid is node's).
-  const [command, ...prefixArgs] = [...pinning.serverCommandPrefix, process.execPath];
+  // BENCH_CPU_PROF_DIR=dir: every server writes a V8 CPU profile there when it stops (open it in Chrome DevTools).
+  const profiling = process.env.BENCH_CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`] : [];
+  const [command, ...prefixArgs] = [...pinning.serverCommandPrefix, process.execPath, ...profiling];
   const node = { command: command!, prefixArgs };
   switch (name) {
     case 'tandem':
