@@ -1,15 +1,14 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { serveStatic } from '@hono/node-server/serve-static';
-import { createNodeWebSocket } from '@hono/node-ws';
 import { zValidator } from '@hono/zod-validator';
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { bearerAuth } from 'hono/bearer-auth';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
-import type { WSContext } from 'hono/ws';
 import type { Logger } from 'pino';
+import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import type { WebSocket } from 'ws';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
@@ -22,7 +21,8 @@ import { AccessTokenError, mintAccessToken, verifyAccessToken } from './access/a
 import { checkHost } from './access/checkHost.js';
 import { checkOrigin } from './access/checkOrigin.js';
 import { shareLinkFor } from './access/shareLinkFor.js';
-import { admitPeer, type AccessPolicy } from './access/admitPeer.js';
+import { admitPeer, type AccessPolicy, type Admission } from './access/admitPeer.js';
+import { createWebSocketAcceptor, type UpgradeDecision } from './acceptWebSockets.js';
 import { explainOversizedMessages } from './explainOversizedMessages.js';
 import { checkMetricsToken } from './metrics/checkMetricsToken.js';
 import type { ServerMetrics } from './metrics/createServerMetrics.js';
@@ -112,10 +112,8 @@ export function createApp(options: AppOptions) {
   const { registry, store, logger, webDir, access, limits } = options;
   const { metrics } = options.monitoring;
   const app = new Hono<AppEnv>();
-  const nodeWebSocket = createNodeWebSocket({ app });
-  // ws checks this on every upgrade; larger frames close the socket with 1009.
-  nodeWebSocket.wss.options.maxPayload = limits.maxMessageBytes;
-  explainOversizedMessages(nodeWebSocket.wss, limits.maxMessageBytes, () => metrics.error('message_too_large'));
+  const webSockets = createWebSocketAcceptor({ maxMessageBytes: limits.maxMessageBytes, decide: decideUpgrade, logger });
+  explainOversizedMessages(webSockets.wss, limits.maxMessageBytes, () => metrics.error('message_too_large'));
   const policy: AccessPolicy = {
     authSecret: access.authSecret,
     // The public URL is the server's own origin too (behind a proxy the Host header may differ).
@@ -327,106 +325,101 @@ export function createApp(options: AppOptions) {
     );
   }
 
-  app.get(
-    '/ws/:documentName',
-    async (c, next) => {
-      const documentName = c.req.param('documentName');
-      if (c.req.header('upgrade')?.toLowerCase() !== 'websocket') {
-        const check = checkDocumentName(documentName);
-        if (!check.ok) return c.json<ErrorBody>({ error: { code: 'bad-document-name', message: check.reason } }, 400);
-        return c.json<ErrorBody>({ error: { code: 'upgrade-required', message: 'this endpoint speaks the y-websocket protocol over WebSocket' } }, 426);
-      }
-      // Refused before the upgrade, without any work: a client retrying too fast, or a flood from one address.
-      if (connectionsPerAddress) {
-        const address = clientAddress(c, access.trustProxy);
-        try {
-          await connectionsPerAddress.consume(address);
-        } catch (rejection) {
-          if (!(rejection instanceof RateLimiterRes)) throw rejection;
-          logger.warn({ address, retryInMs: rejection.msBeforeNext }, 'refusing WebSocket: too many connections from this address');
-          metrics.error('connection_rate_limited');
-          metrics.connectionRefused(429);
-          // Only the status reaches the client: @hono/node-ws writes the refusal itself, without headers or body.
-          return c.json<ErrorBody>({ error: { code: 'rate-limited', message: 'too many connections from this address; try again later' } }, 429);
-        }
-      }
-      // Everything else is decided here but reported after the upgrade, as a close code the client understands.
-      const query = connectionQuerySchema.safeParse(c.req.query());
-      c.set(
-        'admission',
-        query.success
-          ? await admitPeer(policy, {
-              documentName,
-              origin: c.req.header('origin'),
-              host: c.req.header('host'),
-              token: query.data[ACCESS_TOKEN_QUERY_PARAMETER],
-              wantsSavedState: query.data[SAVED_STATE_QUERY_PARAMETER] === '1',
-            })
-          : { admitted: false, code: CloseCode.badRequest, reason: `bad query: ${z.prettifyError(query.error)}` },
-      );
-      return next();
-    },
-    nodeWebSocket.upgradeWebSocket((c) => {
-      const documentName = c.req.param('documentName') ?? '';
-      const admission = c.get('admission');
-      connectionCount += 1;
-      const id = `c${connectionCount}`;
-      const connectionLogger = logger.child({ conn: id, documentName });
-      let connection: PeerConnection | null = null;
-      return {
-        onOpen: (_event, ws) => {
-          const refusal = admission.admitted ? refuseOverCapacity(documentName) : admission;
-          if (refusal) {
-            connectionLogger.info({ code: refusal.code, reason: refusal.reason }, 'refusing WebSocket');
-            metrics.connectionRefused(refusal.code);
-            ws.close(refusal.code, closeReason(refusal.reason));
-            return;
-          }
-          if (!admission.admitted) return;
-          openConnections += 1;
-          metrics.connectionOpened();
-          connectionsPerDocument.set(documentName, (connectionsPerDocument.get(documentName) ?? 0) + 1);
-          connection = new PeerConnection({
-            id,
-            documentName,
-            socket: toWebSocketLike(ws, maxBufferedBytes, metrics, () => {
-              connectionLogger.warn({ maxBufferedBytes }, 'dropping a peer that does not read what it is sent');
-              metrics.error('slow_reader');
-            }),
-            registry,
-            logger: connectionLogger,
-            metrics,
-            limits: { ...limits, maxPendingBytes: limits.maxMessageBytes },
-            peer: admission.peer,
-            expiresAt: admission.expiresAt,
-          });
-          void connection.start();
-        },
-        onMessage: (event) => {
-          if (!connection) return;
-          if (event.data instanceof ArrayBuffer) connection.receive(new Uint8Array(event.data));
-          else connection.receiveText();
-        },
-        onClose: () => release(),
-        onError: (event) => {
-          connectionLogger.warn({ err: 'error' in event ? event.error : undefined }, 'WebSocket error');
-          release();
-        },
-      };
+  // Upgrades never get here (see decideUpgrade): a plain GET is told what this address is for.
+  app.get('/ws/:documentName', (c) => {
+    const check = checkDocumentName(c.req.param('documentName'));
+    if (!check.ok) return c.json<ErrorBody>({ error: { code: 'bad-document-name', message: check.reason } }, 400);
+    return c.json<ErrorBody>({ error: { code: 'upgrade-required', message: 'this endpoint speaks the y-websocket protocol over WebSocket' } }, 426);
+  });
 
-      /** Forgets the connection once, whichever of close and error comes first. */
-      function release(): void {
-        if (!connection) return;
-        connection.closed();
-        connection = null;
-        openConnections -= 1;
-        metrics.connectionClosed();
-        const remaining = (connectionsPerDocument.get(documentName) ?? 1) - 1;
-        if (remaining > 0) connectionsPerDocument.set(documentName, remaining);
-        else connectionsPerDocument.delete(documentName);
+  /**
+   * A WebSocket upgrade to `/ws/<documentName>`. A client retrying too fast, or a flood from one
+   * address, is refused before the upgrade without any work; everything else is decided here but
+   * reported after the upgrade, as a close code the client understands.
+   */
+  async function decideUpgrade(request: IncomingMessage, documentName: string): Promise<UpgradeDecision> {
+    // While draining, nothing new starts (clients retry, here once it is back or elsewhere).
+    if (options.monitoring.isShuttingDown()) return { refuse: 503 };
+    if (connectionsPerAddress) {
+      const address = clientAddress(request, access.trustProxy);
+      try {
+        await connectionsPerAddress.consume(address);
+      } catch (rejection) {
+        if (!(rejection instanceof RateLimiterRes)) throw rejection;
+        logger.warn({ address, retryInMs: rejection.msBeforeNext }, 'refusing WebSocket: too many connections from this address');
+        metrics.error('connection_rate_limited');
+        metrics.connectionRefused(429);
+        return { refuse: 429 };
       }
-    }),
-  );
+    }
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    const query = connectionQuerySchema.safeParse(Object.fromEntries(url.searchParams));
+    const admission: Admission = query.success
+      ? await admitPeer(policy, {
+          documentName,
+          origin: request.headers.origin,
+          host: request.headers.host,
+          token: query.data[ACCESS_TOKEN_QUERY_PARAMETER],
+          wantsSavedState: query.data[SAVED_STATE_QUERY_PARAMETER] === '1',
+        })
+      : { admitted: false, code: CloseCode.badRequest, reason: `bad query: ${z.prettifyError(query.error)}` };
+    return { accept: (ws) => openPeer(ws, documentName, admission) };
+  }
+
+  /** Serves an upgraded socket: closed at once with the refusal's code, or joined to its document. */
+  function openPeer(ws: WebSocket, documentName: string, admission: Admission): void {
+    connectionCount += 1;
+    const id = `c${connectionCount}`;
+    const connectionLogger = logger.child({ conn: id, documentName });
+    const refusal = admission.admitted ? refuseOverCapacity(documentName) : admission;
+    if (refusal) {
+      connectionLogger.info({ code: refusal.code, reason: refusal.reason }, 'refusing WebSocket');
+      metrics.connectionRefused(refusal.code);
+      ws.close(refusal.code, closeReason(refusal.reason));
+      return;
+    }
+    if (!admission.admitted) return;
+    openConnections += 1;
+    metrics.connectionOpened();
+    connectionsPerDocument.set(documentName, (connectionsPerDocument.get(documentName) ?? 0) + 1);
+    let connection: PeerConnection | null = new PeerConnection({
+      id,
+      documentName,
+      socket: toWebSocketLike(ws, maxBufferedBytes, metrics, () => {
+        connectionLogger.warn({ maxBufferedBytes }, 'dropping a peer that does not read what it is sent');
+        metrics.error('slow_reader');
+      }),
+      registry,
+      logger: connectionLogger,
+      metrics,
+      limits: { ...limits, maxPendingBytes: limits.maxMessageBytes },
+      peer: admission.peer,
+      expiresAt: admission.expiresAt,
+    });
+    ws.on('message', (data: Buffer, isBinary: boolean) => {
+      if (!connection) return;
+      // A copy: the frame may be a view into a larger receive buffer, and Yjs can keep slices of what it applies.
+      if (isBinary) connection.receive(new Uint8Array(data));
+      else connection.receiveText();
+    });
+    /** Forgets the connection once, whichever of close and error comes first. */
+    const release = () => {
+      if (!connection) return;
+      connection.closed();
+      connection = null;
+      openConnections -= 1;
+      metrics.connectionClosed();
+      const remaining = (connectionsPerDocument.get(documentName) ?? 1) - 1;
+      if (remaining > 0) connectionsPerDocument.set(documentName, remaining);
+      else connectionsPerDocument.delete(documentName);
+    };
+    ws.on('close', release);
+    ws.on('error', (error) => {
+      connectionLogger.warn({ err: error }, 'WebSocket error');
+      release();
+    });
+    void connection.start();
+  }
 
   /** Full server or full document: 1013, which clients retry with backoff. */
   function refuseOverCapacity(documentName: string): { code: number; reason: string } | null {
@@ -493,7 +486,7 @@ export function createApp(options: AppOptions) {
     }
   }
 
-  return { app, injectWebSocket: nodeWebSocket.injectWebSocket, wss: nodeWebSocket.wss, closeImports: () => imports.close() };
+  return { app, injectWebSocket: webSockets.attach, wss: webSockets.wss, closeImports: () => imports.close() };
 }
 
 /**
@@ -520,27 +513,27 @@ const CONTENT_SECURITY_POLICY = {
 const MONITORING_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
 
 /** The address to rate-limit: the peer's, or the last hop a trusted proxy added. */
-function clientAddress(c: Context<AppEnv>, trustProxy: boolean): string {
+function clientAddress(request: IncomingMessage, trustProxy: boolean): string {
   if (trustProxy) {
-    const forwarded = c.req.header('x-forwarded-for')?.split(',').at(-1)?.trim();
+    const header = request.headers['x-forwarded-for'];
+    const forwarded = (Array.isArray(header) ? header.at(-1) : header)?.split(',').at(-1)?.trim();
     if (forwarded) return forwarded;
   }
-  return c.env.incoming.socket.remoteAddress ?? 'unknown';
+  return request.socket.remoteAddress ?? 'unknown';
 }
 
 /**
- * Adapts Hono's WebSocket context to what rooms need; sending to a closing socket is a no-op.
+ * Adapts a ws socket to what rooms need; sending to a closing socket is a no-op.
  * A socket whose unsent data would pass `maxBufferedBytes` is cut at once (the client reconnects
  * and resyncs), so a client that stops reading cannot make the server hold copies of the document.
  */
-function toWebSocketLike(ws: WSContext, maxBufferedBytes: number, metrics: ServerMetrics, onOverflow: () => void): WebSocketLike {
-  const raw = ws.raw as WebSocket;
+function toWebSocketLike(raw: WebSocket, maxBufferedBytes: number, metrics: ServerMetrics, onOverflow: () => void): WebSocketLike {
   // ws keeps its TCP socket in a private field; without it, frames are simply written one by one.
   const tcp = (raw as unknown as { _socket?: Socket })._socket;
   let corked = false;
   return {
     send: (frame) => {
-      if (ws.readyState !== 1) return;
+      if (raw.readyState !== raw.OPEN) return;
       if (raw.bufferedAmount + frame.byteLength > maxBufferedBytes) {
         onOverflow();
         raw.terminate();
@@ -556,12 +549,11 @@ function toWebSocketLike(ws: WSContext, maxBufferedBytes: number, metrics: Serve
           tcp.uncork();
         });
       }
-      // Every frame the server builds is backed by a plain ArrayBuffer.
-      ws.send(frame as Uint8Array<ArrayBuffer>);
+      raw.send(frame);
       metrics.sent(frame);
     },
     close: (code, reason) => {
-      if (ws.readyState === 0 || ws.readyState === 1) ws.close(code, reason);
+      if (raw.readyState === raw.CONNECTING || raw.readyState === raw.OPEN) raw.close(code, reason);
     },
   };
 }

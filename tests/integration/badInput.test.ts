@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { connect as connectTcp } from 'node:net';
 import { join } from 'node:path';
 import * as encoding from 'lib0/encoding';
 import WebSocket from 'ws';
@@ -115,6 +116,36 @@ describe('malformed messages', () => {
     await bob.textEquals(before);
     alice.text.insert(alice.text.length, 'y');
     await bob.textEquals(`${before}y`);
+  });
+
+  it('upgrades to other paths get 404, and clients that reset the connection mid-upgrade harm nobody', async () => {
+    const upgrade = (path: string) =>
+      `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n`;
+    for (const path of ['/ws', '/ws/', '/ws/a/b', '/elsewhere']) {
+      const answer = await new Promise<string>((resolve, reject) => {
+        const socket = connectTcp(server.port, '127.0.0.1', () => socket.write(upgrade(path)));
+        let received = '';
+        socket.on('data', (chunk) => (received += chunk.toString()));
+        socket.on('close', () => resolve(received));
+        socket.on('error', reject);
+      });
+      expect(answer, path).toMatch(/^HTTP\/1\.1 404 /);
+    }
+    const alice = connect('steady');
+    await alice.synced();
+    // Reset before, during and right after the server decides on the upgrade.
+    for (let round = 0; round < 30; round += 1) {
+      const socket = connectTcp(server.port, '127.0.0.1', () => {
+        socket.write(upgrade(`/ws/steady?token=${'x'.repeat(round * 10)}`));
+        setTimeout(() => socket.resetAndDestroy(), round % 3);
+      });
+      socket.on('error', () => undefined);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect((await fetch(`${server.httpUrl}/healthz`)).status).toBe(200);
+    alice.text.insert(0, 'still here');
+    const bob = connect('steady');
+    await bob.textEquals('still here');
   });
 
   it('a frame larger than --max-message-bytes is refused with 1009 and the limit as the reason', async () => {
