@@ -21,7 +21,7 @@ const WEBSOCKET_PATH = /^\/ws\/([^/]+)$/;
 /**
  * Takes WebSocket upgrades straight from Node's HTTP server and hands accepted sockets
  * over with `ws`. The HTTP framework is not involved: a connection keeps no request
- * context alive for its lifetime and no message is copied or wrapped on its way in.
+ * context alive for its lifetime and no message is wrapped in an event on its way in.
  *
  * @example
  * const acceptor = createWebSocketAcceptor({ maxMessageBytes, decide, logger });
@@ -36,9 +36,16 @@ export function createWebSocketAcceptor(options: WebSocketAcceptorOptions) {
     const onEarlyError = () => socket.destroy();
     socket.on('error', onEarlyError);
     const refuse = (status: number) => {
-      socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+      socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`, () => socket.destroy());
     };
-    const match = request.method === 'GET' ? WEBSOCKET_PATH.exec(new URL(request.url ?? '/', 'http://localhost').pathname) : null;
+    let path: string;
+    try {
+      path = new URL(request.url ?? '/', 'http://localhost').pathname;
+    } catch {
+      // A request target no URL parser accepts: the client's mistake, not worth a log line.
+      return refuse(400);
+    }
+    const match = request.method === 'GET' ? WEBSOCKET_PATH.exec(path) : null;
     if (!match) return refuse(404);
     let decision: UpgradeDecision;
     try {
@@ -51,8 +58,16 @@ export function createWebSocketAcceptor(options: WebSocketAcceptorOptions) {
     if (socket.destroyed) return;
     socket.off('error', onEarlyError);
     wss.handleUpgrade(request, socket, head, (ws) => {
+      // Before anything else: a socket being refused still reads until its close handshake ends,
+      // and a bad frame meanwhile is an 'error' event, which would be uncaught without a listener.
+      ws.on('error', (error) => options.logger.debug({ err: error }, 'WebSocket error'));
       wss.emit('connection', ws, request);
-      decision.accept(ws, request);
+      try {
+        decision.accept(ws, request);
+      } catch (error) {
+        options.logger.error({ err: error }, 'could not serve an accepted WebSocket');
+        ws.terminate();
+      }
     });
   }
 

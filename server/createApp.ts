@@ -155,8 +155,6 @@ export function createApp(options: AppOptions) {
   // The embeddable editor script and stylesheet are loaded by other sites' pages.
   const libraryHeaders = secureHeaders({ contentSecurityPolicy: CONTENT_SECURITY_POLICY, crossOriginResourcePolicy: 'cross-origin' });
   app.use('*', (c, next) => {
-    // An upgrade's response is never sent (the WebSocket handshake answers instead), and its context lives as long as the connection.
-    if (c.req.header('upgrade')?.toLowerCase() === 'websocket') return next();
     if (c.req.path.startsWith('/embed/')) return embedHeaders(c, next);
     if (c.req.path.startsWith('/lib/')) return libraryHeaders(c, next);
     return pageHeaders(c, next);
@@ -352,8 +350,7 @@ export function createApp(options: AppOptions) {
         return { refuse: 429 };
       }
     }
-    const url = new URL(request.url ?? '/', 'http://localhost');
-    const query = connectionQuerySchema.safeParse(Object.fromEntries(url.searchParams));
+    const query = connectionQuerySchema.safeParse(firstQueryValues(new URL(request.url ?? '/', 'http://localhost').searchParams));
     const admission: Admission = query.success
       ? await admitPeer(policy, {
           documentName,
@@ -512,6 +509,13 @@ const CONTENT_SECURITY_POLICY = {
 /** Answered while the server drains: liveness, readiness (503 by then) and metrics. */
 const MONITORING_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
 
+/** Each query parameter's first value, as Hono reads a query (a repeated `token=` cannot replace the first). */
+function firstQueryValues(parameters: URLSearchParams): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const [name, value] of parameters) if (!(name in values)) values[name] = value;
+  return values;
+}
+
 /** The address to rate-limit: the peer's, or the last hop a trusted proxy added. */
 function clientAddress(request: IncomingMessage, trustProxy: boolean): string {
   if (trustProxy) {
@@ -531,10 +535,13 @@ function toWebSocketLike(raw: WebSocket, maxBufferedBytes: number, metrics: Serv
   // ws keeps its TCP socket in a private field; without it, frames are simply written one by one.
   const tcp = (raw as unknown as { _socket?: Socket })._socket;
   let corked = false;
+  /** Bytes sent this turn, held by the cork: they leave at the turn's end whether or not the peer reads. */
+  let corkedBytes = 0;
   return {
     send: (frame) => {
       if (raw.readyState !== raw.OPEN) return;
-      if (raw.bufferedAmount + frame.byteLength > maxBufferedBytes) {
+      // What the peer has not taken from earlier turns, plus this frame: a burst within one turn is no sign of a slow reader.
+      if (raw.bufferedAmount - corkedBytes + frame.byteLength > maxBufferedBytes) {
         onOverflow();
         raw.terminate();
         return;
@@ -546,9 +553,11 @@ function toWebSocketLike(raw: WebSocket, maxBufferedBytes: number, metrics: Serv
         tcp.cork();
         setImmediate(() => {
           corked = false;
+          corkedBytes = 0;
           tcp.uncork();
         });
       }
+      if (corked) corkedBytes += frame.byteLength;
       raw.send(frame);
       metrics.sent(frame);
     },

@@ -15,6 +15,9 @@ import { SaveScheduler } from './SaveScheduler.js';
 import { UpdateJournal } from './UpdateJournal.js';
 import { documentTitle } from './documentTitle.js';
 
+/** How long the whole document, encoded for peers that join with nothing, is kept for more of them. */
+const WHOLE_DOCUMENT_FRAME_KEEP_MS = 5000;
+
 /** When a room writes a fresh snapshot of its document (the log keeps every update durable in between). */
 export interface SnapshotPolicy {
   /** Write a snapshot this long after the last change. Default 5000 ms. */
@@ -120,6 +123,7 @@ export class Room {
   #destroyed = false;
   /** The whole document as a sync step 2 frame, kept until the next change (see `#syncStep2For`). */
   #wholeDocumentFrame: Uint8Array | null = null;
+  #wholeDocumentFrameTimer: NodeJS.Timeout | undefined;
   /** The store had this document when the room loaded it. */
   readonly #wasStored: boolean;
   readonly #onDocumentEvent: ((event: DocumentEvent) => void) | undefined;
@@ -330,6 +334,8 @@ export class Room {
   destroy(): void {
     if (this.#destroyed) return;
     this.#destroyed = true;
+    clearTimeout(this.#wholeDocumentFrameTimer);
+    this.#wholeDocumentFrame = null;
     this.#journal.close();
     this.#snapshots.close();
     this.doc.off('update', this.#handleDocumentUpdate);
@@ -346,7 +352,12 @@ export class Room {
   #syncStep2For(stateVector: Uint8Array): Uint8Array {
     const hasNothing = stateVector.byteLength === 1 && stateVector[0] === 0;
     if (!hasNothing) return encodeSyncStep2(Y.encodeStateAsUpdate(this.doc, stateVector));
-    this.#wholeDocumentFrame ??= encodeSyncStep2(Y.encodeStateAsUpdate(this.doc));
+    if (this.#wholeDocumentFrame === null) {
+      this.#wholeDocumentFrame = encodeSyncStep2(Y.encodeStateAsUpdate(this.doc));
+      // Kept for a join storm, not for the document's lifetime: a large document would be held twice.
+      clearTimeout(this.#wholeDocumentFrameTimer);
+      this.#wholeDocumentFrameTimer = setTimeout(() => (this.#wholeDocumentFrame = null), WHOLE_DOCUMENT_FRAME_KEEP_MS).unref();
+    }
     return this.#wholeDocumentFrame;
   }
 
@@ -371,6 +382,8 @@ export class Room {
         if ((decoded.structs.length > 0 && afterwards > this.#maxDocumentBytes) || waiting + message.update.byteLength > this.#maxDocumentBytes) {
           throw new DocumentTooLargeError(this.documentName, this.#maxDocumentBytes);
         }
+        // Also when the update only waits for a missing piece (no update event): the whole document includes it.
+        this.#wholeDocumentFrame = null;
         // `peer` as origin: the update is relayed to everyone but its sender.
         Y.applyUpdate(this.doc, message.update, peer);
         return;
@@ -451,9 +464,9 @@ export class Room {
   }
 
   readonly #handleDocumentUpdate = (update: Uint8Array, origin: unknown, _doc: Y.Doc, transaction: Y.Transaction): void => {
+    this.#wholeDocumentFrame = null;
     // Logged before anything else can fail: whatever is in the document is on its way to disk.
     this.#journal.push(update);
-    this.#wholeDocumentFrame = null;
     if (transaction.deleteSet.clients.size > 0) this.#recentDeleteSets.push(transaction.deleteSet);
     const frame = encodeSyncUpdate(update);
     for (const peer of this.peers) {

@@ -148,6 +148,32 @@ describe('malformed messages', () => {
     await bob.textEquals('still here');
   });
 
+  it('a refused WebSocket that sends a broken frame before its close handshake ends harms nobody', async () => {
+    const alice = connect('bystander');
+    await alice.synced();
+    for (const name of ['.hidden', 'fine-name?saved-state=maybe']) {
+      await new Promise<void>((resolve, reject) => {
+        const socket = connectTcp(server.port, '127.0.0.1', () =>
+          socket.write(
+            `GET /ws/${name} HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n`,
+          ),
+        );
+        let answered = false;
+        socket.on('data', (chunk) => {
+          if (answered || !chunk.toString('latin1').startsWith('HTTP/1.1 101')) return;
+          answered = true;
+          // The server is refusing this socket (4400); an unmasked text frame is a protocol error on top.
+          socket.write(Buffer.from([0x81, 0x05, ...Buffer.from('hello')]));
+        });
+        socket.on('close', () => (answered ? resolve() : reject(new Error('no upgrade'))));
+        socket.on('error', () => undefined);
+      });
+    }
+    expect((await fetch(`${server.httpUrl}/healthz`)).status).toBe(200);
+    alice.text.insert(0, 'unharmed');
+    await connect('bystander').textEquals('unharmed');
+  });
+
   it('a frame larger than --max-message-bytes is refused with 1009 and the limit as the reason', async () => {
     const small = await TestServer.start({ args: ['--max-message-bytes', '4096'] });
     try {
