@@ -51,6 +51,33 @@ export interface Scenario {
   run(context: ScenarioContext): Promise<ScenarioResult>;
 }
 
+/**
+ * Starts `names` and runs one cell on each in turn: one server at a time, so they never
+ * compete for the machine.
+ */
+export async function cellPerServer(
+  context: ScenarioContext,
+  names: ServerName[],
+  label: string,
+  runCell: (server: ServerUnderTest) => Promise<CellResult>,
+): Promise<CellResult[]> {
+  const cells: CellResult[] = [];
+  for (const server of await context.startServers(names)) {
+    context.progress(`${label}: ${server.name}`);
+    cells.push(await runCell(server));
+  }
+  return cells;
+}
+
+/** How much a server's memory grew for `count` things (documents, connections), as table metrics. */
+export function memoryGrowthMetrics(rssBefore: number, rssAfter: number, count: number, perWhat: string): Record<string, Metric> {
+  return {
+    'RSS before MB': rssBefore / 2 ** 20,
+    'RSS after MB': rssAfter / 2 ** 20,
+    [`RSS per ${perWhat} KB`]: (rssAfter - rssBefore) / count / 1024,
+  };
+}
+
 /** The cell of a server that cannot take part (the relay in scenarios that need a document on the server). */
 export function notApplicable(cell: string, server: ServerName, metricNames: string[], note: string): CellResult {
   return { cell, server, metrics: Object.fromEntries(metricNames.map((name) => [name, null])), converged: null, note };

@@ -4,7 +4,7 @@ import { readRssBytes } from '../processStats.js';
 import type { ServerUnderTest } from '../servers/ServerUnderTest.js';
 import { median } from '../stats.js';
 import { completedAt, largeDocument, sampleMatchesSource, storeAndRestart, type LargeDocument } from './largeDocumentOnDisk.js';
-import { notApplicable, type CellResult, type Scenario, type ScenarioContext } from './Scenario.js';
+import { cellPerServer, notApplicable, type CellResult, type Scenario, type ScenarioContext } from './Scenario.js';
 
 const SYNC_TIMEOUT_MS = 60_000;
 const METRICS = ['first sync ms', 'server RSS after MB'];
@@ -49,12 +49,7 @@ export const coldLoad: Scenario = {
     const repeats = context.quick ? 1 : 3;
     const document = largeDocument(bytes);
     const cell = `${(document.update.byteLength / 2 ** 20).toFixed(1)} MB document`;
-    const servers = await context.startServers(['tandem', 'reference']);
-    const cells: CellResult[] = [];
-    for (const server of servers) {
-      context.progress(`cold load: ${server.name}`);
-      cells.push(await runCell(context, server, cell, document, repeats));
-    }
+    const cells = await cellPerServer(context, ['tandem', 'reference'], 'cold load', (server) => runCell(context, server, cell, document, repeats));
     cells.push(notApplicable(cell, 'relay', METRICS, 'holds no document to load'));
     return { id: this.id, title: this.title, cells, notes: [`median of ${repeats} restart(s); time from opening the socket to holding the whole document`] };
   },

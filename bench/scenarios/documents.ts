@@ -5,7 +5,7 @@ import { whenReady } from '../clients/whenReady.js';
 import { readRssBytes } from '../processStats.js';
 import type { ServerUnderTest } from '../servers/ServerUnderTest.js';
 import { closeClients, openClients, unexpectedCloses } from './openClients.js';
-import type { CellResult, Scenario, ScenarioContext } from './Scenario.js';
+import { cellPerServer, memoryGrowthMetrics, type CellResult, type Scenario, type ScenarioContext } from './Scenario.js';
 
 /** Documents read back through a fresh client to check the server holds what was written. */
 const VERIFIED_DOCUMENTS = 20;
@@ -49,9 +49,7 @@ async function runCell(context: ScenarioContext, server: ServerUnderTest, count:
     server: server.name,
     metrics: {
       'open + sync all s': openSeconds,
-      'RSS before MB': rssBefore / 2 ** 20,
-      'RSS after MB': rssAfter / 2 ** 20,
-      'RSS per document KB': (rssAfter - rssBefore) / count / 1024,
+      ...memoryGrowthMetrics(rssBefore, rssAfter, count, 'document'),
     },
     converged: closed === null ? converged : false,
     ...(closed !== null ? { note: closed } : server.holdsState ? {} : { note: 'relay holds no document: nothing to read back' }),
@@ -64,12 +62,7 @@ export const documents: Scenario = {
   budgetMs: (settings) => (settings.quick ? 25_000 : 60_000),
   async run(context) {
     const count = context.quick ? 300 : 2000;
-    const servers = await context.startServers(['tandem', 'reference', 'relay']);
-    const cells: CellResult[] = [];
-    for (const server of servers) {
-      context.progress(`documents: ${count} on ${server.name}`);
-      cells.push(await runCell(context, server, count, 'many'));
-    }
+    const cells = await cellPerServer(context, ['tandem', 'reference', 'relay'], `documents: ${count}`, (server) => runCell(context, server, count, 'many'));
     return {
       id: this.id,
       title: this.title,

@@ -4,7 +4,7 @@ import { openIdleConnection } from '../clients/openIdleConnection.js';
 import { runWithConcurrency } from '../clients/runWithConcurrency.js';
 import { readRssBytes } from '../processStats.js';
 import type { ServerUnderTest } from '../servers/ServerUnderTest.js';
-import type { CellResult, Scenario, ScenarioContext } from './Scenario.js';
+import { cellPerServer, memoryGrowthMetrics, type CellResult, type Scenario, type ScenarioContext } from './Scenario.js';
 
 const WANTED_CONNECTIONS = 10_000;
 /** Descriptors kept free for everything else this process and the servers open. */
@@ -31,9 +31,7 @@ async function runCell(context: ScenarioContext, server: ServerUnderTest, connec
     server: server.name,
     metrics: {
       'open all s': openSeconds,
-      'RSS before MB': rssBefore / 2 ** 20,
-      'RSS after MB': rssAfter / 2 ** 20,
-      'RSS per connection KB': (rssAfter - rssBefore) / connections / 1024,
+      ...memoryGrowthMetrics(rssBefore, rssAfter, connections, 'connection'),
     },
     converged: stillOpen === connections,
     ...(stillOpen === connections ? {} : { note: `${connections - stillOpen} connection(s) closed by the server while idle` }),
@@ -62,12 +60,7 @@ export const idleConnections: Scenario = {
     const possible = Math.max(0, Math.floor(context.openFileLimit - SPARE_DESCRIPTORS));
     const connections = context.quick ? 1000 : Math.min(WANTED_CONNECTIONS, possible);
     const documentCount = context.quick ? 10 : 100;
-    const servers = await context.startServers(['tandem', 'reference', 'relay']);
-    const cells: CellResult[] = [];
-    for (const server of servers) {
-      context.progress(`idle: ${connections} connections to ${server.name}`);
-      cells.push(await runCell(context, server, connections, documentCount));
-    }
+    const cells = await cellPerServer(context, ['tandem', 'reference', 'relay'], `idle: ${connections} connections`, (server) => runCell(context, server, connections, documentCount));
     const notes = ['each connection sends sync step 1 and waits for the server\'s first answer; "converged" = every connection still open after the settle'];
     if (!context.quick && connections < WANTED_CONNECTIONS) notes.push(`scaled down from ${WANTED_CONNECTIONS}: the open-file limit is ${context.openFileLimit}`);
     return { id: this.id, title: this.title, cells, notes };

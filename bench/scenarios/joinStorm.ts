@@ -5,7 +5,7 @@ import type { ServerUnderTest } from '../servers/ServerUnderTest.js';
 import { median } from '../stats.js';
 import { completedAt, largeDocument, sampleMatchesSource, storeAndRestart, type LargeDocument } from './largeDocumentOnDisk.js';
 import { closeClients, unexpectedCloses } from './openClients.js';
-import { notApplicable, type CellResult, type Scenario, type ScenarioContext } from './Scenario.js';
+import { cellPerServer, notApplicable, type CellResult, type Scenario, type ScenarioContext } from './Scenario.js';
 
 const SYNC_TIMEOUT_MS = 60_000;
 /** Clients whose received document is rebuilt and compared with the source (every client's completeness is checked). */
@@ -56,12 +56,7 @@ export const joinStorm: Scenario = {
     const clientCount = context.quick ? 20 : 100;
     const document = largeDocument(bytes);
     const cell = `${clientCount} clients, ${(document.update.byteLength / 2 ** 20).toFixed(1)} MB document`;
-    const servers = await context.startServers(['tandem', 'reference']);
-    const cells: CellResult[] = [];
-    for (const server of servers) {
-      context.progress(`join storm: ${server.name}`);
-      cells.push(await runCell(context, server, cell, clientCount, document));
-    }
+    const cells = await cellPerServer(context, ['tandem', 'reference'], 'join storm', (server) => runCell(context, server, cell, clientCount, document));
     cells.push(notApplicable(cell, 'relay', METRICS, 'holds no document to load'));
     return {
       id: this.id,

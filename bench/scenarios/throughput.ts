@@ -6,7 +6,7 @@ import { measureProcess } from '../processStats.js';
 import type { ServerUnderTest } from '../servers/ServerUnderTest.js';
 import { summarizeLatencies } from '../stats.js';
 import { closeClients, openClients, unexpectedCloses } from './openClients.js';
-import type { CellResult, Scenario, ScenarioContext } from './Scenario.js';
+import { cellPerServer, type CellResult, type Scenario, type ScenarioContext } from './Scenario.js';
 
 /** Updates the writer may have in flight (sent, not yet seen by the observer): its backpressure. */
 const WINDOW = 100;
@@ -125,12 +125,7 @@ export const throughput: Scenario = {
   budgetMs: (settings) => (settings.quick ? 25_000 : 60_000),
   async run(context) {
     const floodMs = context.quick ? 1500 : 4000;
-    const servers = await context.startServers(['tandem', 'reference', 'relay']);
-    const cells: CellResult[] = [];
-    for (const server of servers) {
-      context.progress(`throughput: ${server.name}`);
-      cells.push(await runCell(context, server, floodMs));
-    }
+    const cells = await cellPerServer(context, ['tandem', 'reference', 'relay'], 'throughput', (server) => runCell(context, server, floodMs));
     return { id: this.id, title: this.title, cells, notes: [`${floodMs} ms of flooding per server`] };
   },
 };
