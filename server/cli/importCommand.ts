@@ -4,13 +4,13 @@ import * as Y from 'yjs';
 import { createContentCodec } from '../../common/content/createContentCodec.js';
 import { checkDocumentName } from '../../common/documentName.js';
 import type { JSONContent } from '@tiptap/core';
-import { StorageError, type StoredDocument } from '../../storage/DocumentStore.js';
+import { StorageError } from '../../storage/DocumentStore.js';
 import { JsonDocumentStore } from '../../storage/JsonDocumentStore.js';
 import { createContentExporter } from '../content/createContentExporter.js';
 import { createContentImporter } from '../content/createContentImporter.js';
 import { documentTitle } from '../rooms/documentTitle.js';
 import { parseCommandLine } from './parseCommandLine.js';
-import { replaceStoredContent } from './replaceStoredContent.js';
+import { loadReplaceTarget, planReplacement } from './replaceStoredContent.js';
 import { DATA_DIR_OPTIONS_USAGE, resolveDataDir } from './resolveDataDir.js';
 import { UsageError } from './UsageError.js';
 
@@ -120,30 +120,18 @@ export async function runImportCommand(env: Record<string, string | undefined>, 
     throw error;
   }
   try {
-    let existing: StoredDocument | null;
-    let damaged: string | null = null;
-    try {
-      existing = await store.load(documentName);
-    } catch (error) {
-      if (!(error instanceof StorageError && error.code === 'corrupt')) throw error;
-      existing = null;
-      damaged = error.message;
-    }
-    if ((existing !== null || damaged !== null) && !values.replace) {
-      process.stderr.write(`tandem import: document "${documentName}" already exists in ${dataDir}${damaged ? ' (damaged)' : ''}; add --replace to replace it\n`);
+    const target = await loadReplaceTarget(store, documentName);
+    if (target.kind !== 'missing' && !values.replace) {
+      process.stderr.write(`tandem import: document "${documentName}" already exists in ${dataDir}${target.kind === 'damaged' ? ' (damaged)' : ''}; add --replace to replace it\n`);
       return 1;
     }
-    const replaced = existing === null ? null : replaceStoredContent(existing, imported.content);
-    if (damaged !== null || (existing !== null && replaced === null)) {
-      // Nothing readable to keep: the damaged files make way for the import.
-      process.stderr.write(`tandem import: replacing damaged document "${documentName}"${damaged ? ` (${damaged})` : ''}\n`);
-      await store.delete(documentName);
-    }
-    const { state, title } = replaced ?? imported;
+    const plan = planReplacement(target, imported);
+    if (plan.damaged !== null) process.stderr.write(`tandem import: replacing damaged document "${documentName}" (${plan.damaged})\n`);
+    // Nothing readable to keep: the damaged files make way for the import.
+    if (plan.deleteFirst) await store.delete(documentName);
     // One atomic snapshot: a crash leaves the old document or the new one, never neither.
-    await store.writeSnapshot(documentName, state, title === null ? {} : { title });
-    const verb = existing !== null || damaged !== null ? 'replaced' : 'created';
-    process.stderr.write(`${verb} "${documentName}" in ${dataDir} from ${file} (${format}, ${state.byteLength} bytes)\n`);
+    await store.writeSnapshot(documentName, plan.state, plan.title === null ? {} : { title: plan.title });
+    process.stderr.write(`${target.kind === 'missing' ? 'created' : 'replaced'} "${documentName}" in ${dataDir} from ${file} (${format}, ${plan.state.byteLength} bytes)\n`);
     return 0;
   } finally {
     await store.close();

@@ -1,12 +1,12 @@
 import type { JSONContent } from '@tiptap/core';
 import * as Y from 'yjs';
-import { StorageError, type StoredDocument } from '../../storage/DocumentStore.js';
+import { StorageError } from '../../storage/DocumentStore.js';
 import { JsonDocumentStore } from '../../storage/JsonDocumentStore.js';
 import { isSameOrInside } from './backupCommand.js';
 import { formatDocumentCheck } from './checkCommand.js';
 import { createDocumentReader } from './createDocumentReader.js';
 import { parseCommandLine } from './parseCommandLine.js';
-import { replaceStoredContent } from './replaceStoredContent.js';
+import { loadReplaceTarget, planReplacement } from './replaceStoredContent.js';
 import { DATA_DIR_OPTIONS_USAGE, resolveDataDir } from './resolveDataDir.js';
 import { UsageError } from './UsageError.js';
 
@@ -90,14 +90,14 @@ export async function runRestoreCommand(env: Record<string, string | undefined>,
     // Every new state is worked out before the first write, so nothing can fail halfway through.
     const writes = [];
     for (const restored of states) {
-      const current = existing.has(restored.name) ? await loadUnlessDamaged(store, restored.name) : null;
+      const replacing = existing.has(restored.name);
       // A document of the same name gets the backup's content as an edit on its own history (see
       // replaceStoredContent); a damaged one has no history worth keeping and is replaced outright.
-      const replaced = current === null ? null : replaceStoredContent(current, restored.content);
-      writes.push({ name: restored.name, ...(replaced ?? restored), replacing: existing.has(restored.name), outright: existing.has(restored.name) && replaced === null });
+      const target = replacing ? await loadReplaceTarget(store, restored.name) : ({ kind: 'missing' } as const);
+      writes.push({ name: restored.name, replacing, ...planReplacement(target, restored) });
     }
-    for (const { name, state, title, replacing, outright } of writes) {
-      if (outright) await store.delete(name);
+    for (const { name, state, title, replacing, deleteFirst } of writes) {
+      if (deleteFirst) await store.delete(name);
       // One atomic snapshot per document: a crash leaves its old state or the new one.
       await store.writeSnapshot(name, state, title === null ? {} : { title });
       process.stdout.write(`${(replacing ? 'replaced' : 'restored').padEnd(8)} ${name} (${state.byteLength} bytes)\n`);
@@ -106,15 +106,5 @@ export async function runRestoreCommand(env: Record<string, string | undefined>,
     return 0;
   } finally {
     await store.close();
-  }
-}
-
-/** The stored document, or `null` when its files are damaged (it is then replaced outright). */
-async function loadUnlessDamaged(store: JsonDocumentStore, documentName: string): Promise<StoredDocument | null> {
-  try {
-    return await store.load(documentName);
-  } catch (error) {
-    if (error instanceof StorageError && error.code === 'corrupt') return null;
-    throw error;
   }
 }

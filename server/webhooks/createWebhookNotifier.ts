@@ -21,6 +21,12 @@ export interface WebhookBody {
   };
 }
 
+/** What a webhook body says of a document besides its name: its title (first heading) and its size as one Yjs update. */
+export interface DocumentDescription {
+  title: string | null;
+  size: number;
+}
+
 export interface WebhookNotifierOptions {
   urls: readonly string[];
   /** `WEBHOOK_SECRET`; see `webhookSigningKey` for how it becomes the key. */
@@ -33,7 +39,7 @@ export interface WebhookNotifierOptions {
   /** Base of `data.url` (`PUBLIC_URL`), or `null` to leave it out. */
   publicUrl: string | null;
   /** Title and size of an open document, read when its event is queued; `undefined` when it is not open. */
-  describe: (documentName: string) => { title: string | null; size: number } | undefined;
+  describe: (documentName: string) => DocumentDescription | undefined;
   /** Default `DEFAULT_WEBHOOK_RETRY_POLICY`. */
   retry?: Partial<WebhookRetryPolicy>;
   /** Events waiting per URL; past it the oldest waiting one is dropped with a warning. Default 1000. */
@@ -78,7 +84,6 @@ interface PendingChange {
   description?: DocumentDescription;
 }
 
-type DocumentDescription = { title: string | null; size: number };
 
 interface Outbox {
   url: string;
