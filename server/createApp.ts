@@ -37,7 +37,7 @@ import { createDocumentSchema, tokenRequestSchema } from './http/apiSchemas.js';
 import { documentEntry, documentsRoutes, importFailure } from './http/documentsRoutes.js';
 import { openApiDocument } from './http/openApiDocument.js';
 import { refuseChange } from './http/refuseAccess.js';
-import { shuttingDown, storageFailure } from './http/shuttingDown.js';
+import { shuttingDown, storageFailure } from './http/unavailableAnswers.js';
 
 export type { ErrorBody } from './http/AppEnv.js';
 

@@ -12,7 +12,7 @@ import { ShuttingDownError, UnsavedChangeError, type RoomRegistry } from '../roo
 import type { AppEnv, ErrorBody } from './AppEnv.js';
 import { changeContentSchema, contentQuerySchema, type DocumentEntry } from './apiSchemas.js';
 import { refuseChange, refuseRead } from './refuseAccess.js';
-import { shuttingDown, storageUnavailable } from './shuttingDown.js';
+import { shuttingDown, storageUnavailable } from './unavailableAnswers.js';
 
 export interface DocumentsRoutesOptions {
   registry: RoomRegistry;

@@ -1,3 +1,4 @@
+/** The answers for requests the server cannot serve right now: shutting down, or a store that fails. */
 import type { Context } from 'hono';
 import type { StorageError } from '../../storage/DocumentStore.js';
 import type { AppEnv, ErrorBody } from './AppEnv.js';
