@@ -16,7 +16,7 @@ describe('readTandemEditorAttributes', () => {
   it('needs only a document; the rest has defaults', () => {
     expect(read({ document: 'meeting-notes' })).toEqual({
       ok: true,
-      settings: { serverOrigin: 'https://docs.example.com', documentName: 'meeting-notes', user: defaults.user, editable: true, offlineStorage: true },
+      settings: { serverOrigins: ['https://docs.example.com'], documentName: 'meeting-notes', user: defaults.user, editable: true, offlineStorage: true },
     });
   });
 
@@ -34,7 +34,7 @@ describe('readTandemEditorAttributes', () => {
     expect(result).toEqual({
       ok: true,
       settings: {
-        serverOrigin: 'http://127.0.0.1:1234',
+        serverOrigins: ['http://127.0.0.1:1234'],
         documentName: 'notes',
         user: { name: 'Ada', color: '#aabbcc' },
         token: 'eyJ.x.y',
@@ -43,6 +43,18 @@ describe('readTandemEditorAttributes', () => {
         offlineStorage: false,
       },
     });
+  });
+
+  it('reads several servers, separated by spaces or commas, in order', () => {
+    expect(read({ server: ' https://a.example.com,https://b.example.com/\n http://127.0.0.1:1234 , ', document: 'notes' })).toMatchObject({
+      ok: true,
+      settings: { serverOrigins: ['https://a.example.com', 'https://b.example.com', 'http://127.0.0.1:1234'] },
+    });
+    expect(read({ server: 'https://a.example.com ws://b.example.com', document: 'notes' })).toEqual({
+      ok: false,
+      problem: expect.stringMatching(/^server="https:\/\/a.example.com ws:\/\/b.example.com" lists "ws:\/\/b.example.com", which is not the address of a Tandem server/),
+    });
+    expect(read({ server: ', ,', document: 'notes' })).toEqual({ ok: false, problem: expect.stringMatching(/^server=", ," is not the address of a Tandem server/) });
   });
 
   it('treats empty attributes as missing and any readonly value as read-only', () => {

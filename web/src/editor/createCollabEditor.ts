@@ -17,8 +17,10 @@ import { persistLocally, type LocalCopy } from './persistLocally.js';
 import type { CollabUser } from './CollabUser.js';
 import { readCollabUser } from './readCollabUser.js';
 import { readPresence, type PresenceUser } from './readPresence.js';
+import { readServerUrls } from './readServerUrls.js';
 import { renderCaret } from './renderCaret.js';
 import { renderSelection } from './renderSelection.js';
+import { rotateServerUrls } from './rotateServerUrls.js';
 import { updateCarets } from './updateCarets.js';
 import { watchConnectionStatus, type ConnectionClose, type ConnectionStatus } from './watchConnectionStatus.js';
 import { watchSaveStatus, type SaveStatus } from './watchSaveStatus.js';
@@ -26,8 +28,13 @@ import { watchSaveStatus, type SaveStatus } from './watchSaveStatus.js';
 export interface CollabEditorOptions {
   /** The editor (`.ProseMirror`) is appended to this element. */
   element: HTMLElement;
-  /** WebSocket endpoint, e.g. `wss://docs.example.com/ws`; the document name is appended as a path segment. */
-  serverUrl: string;
+  /**
+   * WebSocket endpoint, e.g. `wss://docs.example.com/ws`; the document name is appended as a path segment.
+   * Or several instances of one deployment (`['wss://a.example.com/ws', 'wss://b.example.com/ws']`):
+   * the editor connects to the first, and whenever a connection is lost or cannot be opened it tries the
+   * next (then the first again), carrying your changes over. Every URL must be ws:// or wss://.
+   */
+  serverUrl: string | readonly string[];
   /** Which document to open; must pass `checkDocumentName`. */
   documentName: string;
   /** Who you are to the others: the name and colour on your caret and avatar. */
@@ -84,6 +91,11 @@ export interface CollabEditor {
   readonly editor: Editor;
   /** The y-websocket provider that syncs `ydoc` and awareness with the server. */
   readonly provider: WebsocketProvider;
+  /**
+   * The server in use: the `serverUrl` entry connected to now or, while reconnecting, the one tried
+   * next (without trailing slashes). With a single `serverUrl` it never changes.
+   */
+  readonly serverUrl: string;
   /** The shared document. */
   readonly ydoc: Y.Doc;
   /** The current connection status. */
@@ -136,6 +148,8 @@ export interface CollabEditor {
  * });
  * // A read-only viewer on a server that requires access tokens:
  * createCollabEditor({ element, serverUrl, documentName: 'meeting-notes', user, token: 'eyJ…', editable: false });
+ * // Two instances of one deployment: if the first goes away, the editor carries on with the second.
+ * createCollabEditor({ element, serverUrl: ['wss://a.example.com/ws', 'wss://b.example.com/ws'], documentName: 'meeting-notes', user });
  * collab.editor.chain().focus().toggleBold().run();
  * collab.destroy();
  */
@@ -143,6 +157,8 @@ export function createCollabEditor(options: CollabEditorOptions): CollabEditor {
   const check = checkDocumentName(options.documentName);
   if (!check.ok) throw new RangeError(check.reason);
   const initialUser = requireUser(options.user);
+  const serverUrls = readServerUrls(options.serverUrl);
+  const [firstServerUrl] = serverUrls;
 
   const ydoc = new Y.Doc();
   // Loaded before connecting, so what this browser kept is offered to the server in the first sync.
@@ -150,9 +166,10 @@ export function createCollabEditor(options: CollabEditorOptions): CollabEditor {
   const localCopy: LocalCopy | null =
     options.offlineStorage === false
       ? null
-      : persistLocally(ydoc, localCopyName(new URL(options.serverUrl).host, options.documentName), () => protection?.refresh());
+      : // Named after the first server whichever is in use, so every instance shares one copy.
+        persistLocally(ydoc, localCopyName(new URL(firstServerUrl).host, options.documentName), () => protection?.refresh());
   const awareness = new Awareness(ydoc);
-  const provider = new WebsocketProvider(options.serverUrl, options.documentName, ydoc, {
+  const provider = new WebsocketProvider(firstServerUrl, options.documentName, ydoc, {
     awareness,
     params: {
       // Ask the server to say which changes are on its disk (a Tandem extension stock servers ignore).
@@ -171,6 +188,8 @@ export function createCollabEditor(options: CollabEditorOptions): CollabEditor {
       options.onClose?.(close);
     },
   });
+  // Listens after the status watcher, so `onClose` still sees the server that closed.
+  const rotation = rotateServerUrls(provider, serverUrls);
   const saveStatusWatcher = watchSaveStatus({
     provider,
     doc: ydoc,
@@ -257,6 +276,7 @@ export function createCollabEditor(options: CollabEditorOptions): CollabEditor {
   } catch (error) {
     // A bad option or extension: release what is already running (the socket would reconnect forever).
     statusWatcher.destroy();
+    rotation.destroy();
     saveStatusWatcher.destroy();
     ydoc.off('update', protection.refresh);
     localCopy?.destroy().catch((closeError: unknown) => console.warn('Tandem: closing the local copy failed', closeError));
@@ -287,6 +307,7 @@ export function createCollabEditor(options: CollabEditorOptions): CollabEditor {
     destroyed = true;
     awareness.off('change', onAwarenessChange);
     statusWatcher.destroy();
+    rotation.destroy();
     saveStatusWatcher.destroy();
     ydoc.off('update', protection.refresh);
     if (localCopy && !deleted) closeLocalCopy(localCopy);
@@ -301,6 +322,9 @@ export function createCollabEditor(options: CollabEditorOptions): CollabEditor {
     editor,
     provider,
     ydoc,
+    get serverUrl() {
+      return rotation.serverUrl;
+    },
     get status() {
       return statusWatcher.status;
     },

@@ -11,6 +11,15 @@
  *   documentName: 'meeting-notes',
  *   user: { name: 'Ada', color: '#1565c0' },
  * });
+ *
+ * // Several instances of one deployment: when the connection to one is lost, the editor moves on to the next.
+ * const failover = createCollabEditor({
+ *   element: document.querySelector('#notes')!,
+ *   serverUrl: ['wss://a.docs.example.com/ws', 'wss://b.docs.example.com/ws'],
+ *   documentName: 'meeting-notes',
+ *   user: { name: 'Ada', color: '#1565c0' },
+ * });
+ * failover.serverUrl; // 'wss://a.docs.example.com/ws', or b's once a is gone
  */
 export { createCollabEditor, type CollabEditor, type CollabEditorOptions } from './createCollabEditor.js';
 export type { CollabUser } from './CollabUser.js';

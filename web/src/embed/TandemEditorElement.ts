@@ -25,7 +25,10 @@ const LIVE_ATTRIBUTES = new Set(['user-name', 'user-color', 'chrome']);
  *
  * Attributes:
  * - `document` (required): the document name;
- * - `server`: the server's http(s) origin; default: where this script was loaded from;
+ * - `server`: the server's http(s) origin; default: where this script was loaded from. Or several
+ *   instances of one deployment, separated by spaces or commas (`server="https://a.example.com https://b.example.com"`):
+ *   the editor connects to the first and, whenever the connection is lost, carries on with the next
+ *   (`collab.serverUrl` says which is in use);
  * - `user-name`, `user-color` (`#rrggbb`): who you are to the others; default "Guest" in a random colour.
  *   Changing them renames you at once;
  * - `token`: an access token, for a server with `AUTH_SECRET`;
@@ -169,9 +172,10 @@ export class TandemEditorElement extends HTMLElement {
   }
 
   #createEditor(surface: HTMLElement, settings: TandemEditorSettings, statusLine: StatusLine): CollabEditor {
+    const serverUrls = settings.serverOrigins.map(webSocketUrlFor);
     const collab: CollabEditor = createCollabEditor({
       element: surface,
-      serverUrl: webSocketUrlFor(settings.serverOrigin),
+      serverUrl: serverUrls,
       documentName: settings.documentName,
       user: settings.user,
       ...(settings.token ? { token: settings.token } : {}),
@@ -202,7 +206,9 @@ export class TandemEditorElement extends HTMLElement {
           this.#emit('tandem-error', { code: 'too-large', title: 'This document is full', message: 'The server refused the last change because the document reached its size limit.', close });
           return;
         }
-        const refusal = explainRefusal(close, { token: settings.token, pageOrigin: window.location.origin, serverOrigin: settings.serverOrigin });
+        // A permanent close does not move the editor on: the server in use is the one that refused.
+        const serverOrigin = settings.serverOrigins[serverUrls.indexOf(collab.serverUrl)] ?? settings.serverOrigins[0];
+        const refusal = explainRefusal(close, { token: settings.token, pageOrigin: window.location.origin, serverOrigin });
         // Torn down after the provider has finished emitting the close that got us here.
         queueMicrotask(() => {
           if (this.#collab !== collab) return;

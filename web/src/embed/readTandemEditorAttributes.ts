@@ -5,8 +5,11 @@ import { readCollabUser } from '../editor/readCollabUser.js';
 
 /** What a `<tandem-editor>` opens, read and checked from its attributes. */
 export interface TandemEditorSettings {
-  /** The server's http(s) origin, e.g. `https://docs.example.com`. */
-  serverOrigin: string;
+  /**
+   * The server's http(s) origin, e.g. `https://docs.example.com`; or several instances of one
+   * deployment, in the order to try them (the editor moves on to the next when a connection is lost).
+   */
+  serverOrigins: readonly [string, ...string[]];
   documentName: string;
   user: CollabUser;
   token?: string;
@@ -22,11 +25,12 @@ export type TandemEditorAttributes = { ok: true; settings: TandemEditorSettings 
 /**
  * Reads a `<tandem-editor>`'s attributes (`server`, `document`, `user-name`,
  * `user-color`, `token`, `readonly`, `placeholder`, `offline-storage`). Empty attributes count as
- * missing; `defaults` fill in the server and the user.
+ * missing; `defaults` fill in the server and the user. `server` holds one origin or several,
+ * separated by whitespace or commas.
  *
  * @example
  * readTandemEditorAttributes((name) => element.getAttribute(name), { server: 'https://docs.example.com', user: { name: 'Guest', color: '#1565c0' } })
- * // { ok: true, settings: { serverOrigin: 'https://docs.example.com', documentName: 'notes', … } }
+ * // { ok: true, settings: { serverOrigins: ['https://docs.example.com'], documentName: 'notes', … } }
  * // { ok: false, problem: 'the document attribute is missing; …' }
  */
 export function readTandemEditorAttributes(
@@ -36,8 +40,15 @@ export function readTandemEditorAttributes(
   const value = (name: string): string | undefined => read(name)?.trim() || undefined;
 
   const server = value('server') ?? defaults.server;
-  const serverOrigin = readServerOrigin(server);
-  if (!serverOrigin) return { ok: false, problem: `server="${server}" is not the address of a Tandem server; expected an http(s) origin like https://docs.example.com` };
+  const serverOrigins = readServerOrigins(server);
+  if (!serverOrigins.ok) {
+    // In a list, say which entry is wrong.
+    const subject = serverOrigins.bad === server || serverOrigins.bad === '' ? `server="${server}" is` : `server="${server}" lists "${serverOrigins.bad}", which is`;
+    return {
+      ok: false,
+      problem: `${subject} not the address of a Tandem server; expected an http(s) origin like https://docs.example.com, or several separated by spaces or commas`,
+    };
+  }
 
   const documentName = value('document');
   if (documentName === undefined) return { ok: false, problem: 'the document attribute is missing; it names the document to open, e.g. document="meeting-notes"' };
@@ -57,7 +68,7 @@ export function readTandemEditorAttributes(
   return {
     ok: true,
     settings: {
-      serverOrigin,
+      serverOrigins: serverOrigins.origins,
       documentName,
       user,
       ...(token ? { token } : {}),
@@ -67,6 +78,20 @@ export function readTandemEditorAttributes(
       offlineStorage: offlineStorage === 'on',
     },
   };
+}
+
+/** Every origin in a whitespace- or comma-separated list, or the first entry that is not one. */
+function readServerOrigins(server: string): { ok: true; origins: readonly [string, ...string[]] } | { ok: false; bad: string } {
+  const [first = '', ...rest] = server.split(/[\s,]+/).filter((entry) => entry !== '');
+  const firstOrigin = readServerOrigin(first);
+  if (!firstOrigin) return { ok: false, bad: first };
+  const origins: [string, ...string[]] = [firstOrigin];
+  for (const entry of rest) {
+    const origin = readServerOrigin(entry);
+    if (!origin) return { ok: false, bad: entry };
+    origins.push(origin);
+  }
+  return { ok: true, origins };
 }
 
 /** The origin of an http(s) URL that is only an origin (a trailing `/` is fine), or `null`. */
