@@ -15,6 +15,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   backup: async () => (await import('./cli/backupCommand.js')).runBackupCommand,
   restore: async () => (await import('./cli/restoreCommand.js')).runRestoreCommand,
   check: async () => (await import('./cli/checkCommand.js')).runCheckCommand,
+  migrate: async () => (await import('./cli/migrateCommand.js')).runMigrateCommand,
 };
 const serve = async (argv: string[]) => (await import('./cli/serveCommand.js')).runServeCommand(process.env, argv);
 

@@ -1,7 +1,8 @@
 /**
  * Where document state lives between sessions. The server holds the live
  * Y.Doc; a store only sees opaque bytes (Yjs updates and state snapshots)
- * and metadata, so implementations need no knowledge of Yjs or of the server.
+ * and metadata, so implementations need no knowledge of the server (a shared store merges
+ * Yjs updates, see `leases`).
  *
  * A document is a snapshot plus a log of updates appended since. Appending is
  * cheap and durable, so every accepted edit is on disk before the server calls
@@ -41,12 +42,37 @@ export interface DocumentStore {
   checkWritable(): Promise<void>;
   /** Releases files, locks and handles. Further calls fail with `StorageError('closed')`. */
   close(): Promise<void>;
+  /**
+   * Present on stores that several server instances share (PostgreSQL), absent on stores one
+   * process owns. Only the holder of a document's lease writes its snapshots (compaction), and
+   * such a store refuses a snapshot whose lease has since passed to another holder (`fenced`).
+   * A shared store also folds into each snapshot the log records it drops and any snapshot it
+   * replaces that another holder wrote, so a compaction never loses what other instances appended.
+   */
+  readonly leases?: CompactionLeases;
+}
+
+/** The right to write one document's snapshots, held by one server instance at a time. */
+export interface CompactionLeases {
+  /**
+   * Takes, or renews, the lease on `documentName` for `holder` for `ttlMs`. Resolves to the
+   * fencing token to pass with each snapshot (`SnapshotMetadata.fencingToken`), which grows
+   * every time the lease changes hands, or `null` while another holder's lease runs.
+   */
+  acquire(documentName: string, holder: string, ttlMs: number): Promise<number | null>;
+  /** Gives the lease up before it runs out (a room being unloaded), if `holder` still has it. */
+  release(documentName: string, holder: string): Promise<void>;
 }
 
 /** What the server knows about a document's content, kept with its snapshot so `list()` need not decode it. */
 export interface SnapshotMetadata {
   /** The document's title (its first heading) when the snapshot was taken. */
   title?: string;
+  /**
+   * The fencing token from `CompactionLeases.acquire`. A shared store refuses the snapshot with
+   * `fenced` when the lease has been given to another holder since (a paused instance waking up).
+   */
+  fencingToken?: number;
 }
 
 /** Titles longer than this are cut by the server before they reach a store. */
@@ -82,8 +108,10 @@ export type StorageErrorCode =
   | 'invalid-name'
   /** The store was closed. */
   | 'closed'
-  /** The operating system refused a read or write. */
-  | 'io';
+  /** The operating system refused a read or write, or a database server could not be reached. */
+  | 'io'
+  /** A snapshot was refused: its compaction lease has since been given to another holder. */
+  | 'fenced';
 
 /** The one error class of the storage layer; `code` says what went wrong. */
 export class StorageError extends Error {

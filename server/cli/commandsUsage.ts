@@ -9,6 +9,7 @@ Commands:
   backup     copy every document into a new data directory (works while the server runs)
   restore    copy a backup into the data directory (with the server stopped)
   check      verify every document of the data directory (works while the server runs)
+  migrate    copy every document of a data directory into PostgreSQL (with the server stopped)
 
 Options come from flags, else environment variables, else a JSON config file (--config PATH or
 TANDEM_CONFIG), else the defaults. Exit codes: 0 done, 1 failed, 2 bad arguments.`;

@@ -29,6 +29,8 @@ export function storageFailure(c: Context<AppEnv>, error: StorageError): Respons
       return c.json<ErrorBody>({ error: { code: 'bad-document-name', message: 'this document name cannot be stored' } }, 400);
     case 'io':
     case 'locked':
+    // Only snapshots are fenced, and no request writes one with a lease: a retry finds the new holder's state.
+    case 'fenced':
       return storageUnavailable(c);
   }
 }
