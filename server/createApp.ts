@@ -59,6 +59,8 @@ export interface AppMonitoring {
   metricsToken: string | null;
   /** True from the moment a shutdown starts: `/readyz` answers 503 and new requests get 503 `shutting-down`. */
   isShuttingDown: () => boolean;
+  /** Whether Redis links this instance to the others; absent for a single instance. `/readyz` reports it. */
+  redisConnected?: () => boolean;
 }
 
 /** Who may connect and how share links are written. */
@@ -192,7 +194,11 @@ export function createApp(options: AppOptions) {
       if (!(error instanceof StorageError)) throw error;
       return notReady(c, 'store-unwritable', error.message);
     }
-    return c.json({ status: 'ready' });
+    // Still ready without Redis: the instance serves its own peers and saves everything, and an
+    // outage of Redis would otherwise take every instance out of the load balancer at once.
+    const redisConnected = options.monitoring.redisConnected?.();
+    if (redisConnected === undefined) return c.json({ status: 'ready' });
+    return c.json({ status: redisConnected ? 'ready' : 'degraded', redis: redisConnected ? 'connected' : 'unreachable' });
   });
   function notReady(c: Context<AppEnv>, code: 'shutting-down' | 'store-unwritable', message: string): Response {
     return c.json<ErrorBody & { status: 'not-ready' }>({ status: 'not-ready', error: { code, message } }, 503);

@@ -5,9 +5,10 @@ import { serve, type ServerType } from '@hono/node-server';
 import type { Logger } from 'pino';
 import type { WebSocketServer } from 'ws';
 import type { DocumentStore } from '../storage/DocumentStore.js';
+import type { RedisBus } from './cluster/RedisBus.js';
 import { createApp, type AppAccess, type AppLimits } from './createApp.js';
 import { createServerMetrics } from './metrics/createServerMetrics.js';
-import type { SnapshotPolicy } from './rooms/Room.js';
+import type { CompactionLeaseOptions, SnapshotPolicy } from './rooms/Room.js';
 import { RoomRegistry } from './rooms/RoomRegistry.js';
 import { startHeartbeat } from './startHeartbeat.js';
 import { createWebhookNotifier, type WebhookNotifierOptions } from './webhooks/createWebhookNotifier.js';
@@ -28,6 +29,12 @@ export interface StartServerOptions {
   metricsToken: string | null;
   /** Signed POSTs on document create, change and delete; `null` or absent for none. */
   webhooks?: Pick<WebhookNotifierOptions, 'urls' | 'secret' | 'debounceMs' | 'maxWaitMs' | 'closeTimeoutMs'> | null;
+  /** Shares live documents with other instances; absent or `null` for a single instance. The caller closes it after `close()`. */
+  cluster?: RedisBus | null;
+  /** This instance's name and lease length for stores with compaction leases (see `DocumentStore.leases`). */
+  compactionLease?: CompactionLeaseOptions;
+  /** The store's database connections, for metrics (PostgreSQL). */
+  storeConnections?: () => { total: number; idle: number; waiting: number };
 }
 
 export interface ServerLimits extends AppLimits {
@@ -68,10 +75,13 @@ export async function startServer(options: StartServerOptions): Promise<TandemSe
         describe: (documentName) => describeOpenDocument(registry, documentName),
       })
     : null;
+  const cluster = options.cluster ?? null;
   const metrics = createServerMetrics({
     rooms: () => registry.stats(),
     httpRequestsInFlight: () => requests.inFlight,
     ...(webhooks ? { webhooks: () => webhooks.stats() } : {}),
+    ...(cluster ? { cluster: () => cluster.stats() } : {}),
+    ...(options.storeConnections ? { storeConnections: options.storeConnections } : {}),
   });
   const registry: RoomRegistry = new RoomRegistry({
     store: options.store,
@@ -82,6 +92,8 @@ export async function startServer(options: StartServerOptions): Promise<TandemSe
     onDocumentEvent: webhooks?.notify,
     // A change event still waiting for its debounce keeps the title and size its room had.
     onUnloading: webhooks ? (documentName) => webhooks.rememberDescription(documentName) : undefined,
+    ...(cluster ? { cluster } : {}),
+    ...(options.compactionLease ? { compactionLease: options.compactionLease } : {}),
   });
   const { app, injectWebSocket, wss, closeImports } = createApp({
     registry,
@@ -90,7 +102,12 @@ export async function startServer(options: StartServerOptions): Promise<TandemSe
     webDir: options.webDir,
     access: options.access,
     limits,
-    monitoring: { metrics, metricsToken: options.metricsToken, isShuttingDown: () => shuttingDown },
+    monitoring: {
+      metrics,
+      metricsToken: options.metricsToken,
+      isShuttingDown: () => shuttingDown,
+      ...(cluster ? { redisConnected: () => cluster.connected } : {}),
+    },
   });
 
   const server = await listen(app.fetch, options.port, options.host, {

@@ -3,6 +3,9 @@ import { isIP } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { JsonDocumentStore } from '../../storage/JsonDocumentStore.js';
 import { MemoryDocumentStore } from '../../storage/MemoryDocumentStore.js';
+import { PostgresDocumentStore } from '../../storage/PostgresDocumentStore.js';
+import { RedisBus } from '../cluster/RedisBus.js';
+import { createInstanceId } from '../cluster/createInstanceId.js';
 import type { DocumentStore } from '../../storage/DocumentStore.js';
 import { ConfigError, loadConfig, type ServerConfig } from '../config/loadConfig.js';
 import { createLogger } from '../createLogger.js';
@@ -33,9 +36,21 @@ export async function runServeCommand(env: Record<string, string | undefined>, a
   let server: TandemServer | null = null;
 
   let store: DocumentStore;
+  let postgres: PostgresDocumentStore | null = null;
   try {
+    if (config.store !== 'json' && config.store !== 'memory') {
+      postgres = await PostgresDocumentStore.open({
+        url: config.store,
+        // A holder paused inside a snapshot's transaction loses its locks when it would lose its lease.
+        idleInTransactionTimeoutMs: config.compactionLeaseMs,
+        // The pool reconnects by itself; failed saves are logged and retried by the rooms.
+        onConnectionError: (error) => logger.warn({ err: error }, 'a PostgreSQL connection broke; reconnecting when next needed'),
+      });
+      logger.info({ store: postgres.describe() }, 'documents are stored in PostgreSQL');
+    }
     store =
-      config.store === 'memory'
+      postgres ??
+      (config.store === 'memory'
         ? new MemoryDocumentStore()
         : await JsonDocumentStore.open({
             dataDir: config.dataDir,
@@ -45,11 +60,14 @@ export async function runServeCommand(env: Record<string, string | undefined>, a
               logger.fatal({ err: error, dataDir: config.dataDir }, 'lost the lock on the data directory; stopping without writing to it');
               void shutdown(1);
             },
-          });
+          }));
   } catch (error) {
-    logger.fatal({ err: error, dataDir: config.dataDir }, `cannot open the data directory: ${error instanceof Error ? error.message : String(error)}`);
+    const what = postgres === null && (config.store === 'json' || config.store === 'memory') ? 'the data directory' : 'the PostgreSQL store';
+    logger.fatal({ err: error, dataDir: config.dataDir }, `cannot open ${what}: ${error instanceof Error ? error.message : String(error)}`);
     process.exit(1);
   }
+  const instanceId = config.instanceId ?? createInstanceId();
+  const cluster = config.redisUrl === null ? null : await RedisBus.open({ url: config.redisUrl, instanceId, logger });
 
   let shuttingDown = false;
   async function shutdown(exitCode: number): Promise<void> {
@@ -72,6 +90,8 @@ export async function runServeCommand(env: Record<string, string | undefined>, a
       logger.error({ err: error }, 'shutdown did not complete cleanly');
       exitCode = 1;
     } finally {
+      // After the server: its last saves went to the store, and its rooms have left their channels.
+      await cluster?.close();
       await store.close().catch((error: unknown) => {
         logger.error({ err: error }, 'could not close the store');
         exitCode = 1;
@@ -137,15 +157,19 @@ export async function runServeCommand(env: Record<string, string | undefined>, a
               closeTimeoutMs: Math.min(3000, Math.floor(config.shutdownTimeoutMs / 3)),
             }
           : null,
+      cluster,
+      compactionLease: { holder: instanceId, ttlMs: config.compactionLeaseMs },
+      ...(postgres ? { storeConnections: () => postgres.poolStats() } : {}),
     });
   } catch (error) {
     logger.fatal({ err: error }, `cannot start: ${error instanceof Error ? error.message : String(error)}`);
+    await cluster?.close();
     await store.close();
     process.exit(1);
   }
   const url = serverUrl(config.host, server.port, config.tlsCert !== null);
   logger.info(
-    { port: server.port, host: config.host, url, dataDir: config.store === 'json' ? config.dataDir : null, store: config.store, authentication: config.authSecret !== null },
+    { port: server.port, host: config.host, url, dataDir: config.store === 'json' ? config.dataDir : null, store: postgres?.describe() ?? config.store, instanceId, redis: cluster !== null, authentication: config.authSecret !== null },
     `Tandem is listening on ${url}`,
   );
   if (config.authSecret === null && !isLoopback(config.host)) {

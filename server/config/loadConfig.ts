@@ -14,8 +14,17 @@ export interface ServerConfig {
   host: string;
   /** `--data-dir` / `DATA_DIR`. Where documents are stored. Default `./data`. */
   dataDir: string;
-  /** `--store` / `STORE`. `json` (files in the data dir) or `memory` (lost on exit). Default `json`. */
-  store: 'json' | 'memory';
+  /**
+   * `--store` / `STORE`. `json` (files in the data dir, one instance), `memory` (lost on exit), or a
+   * `postgres://user:password@host:port/database` URL (shared by several instances). Default `json`.
+   */
+  store: StoreSetting;
+  /** `--redis` / `REDIS_URL`. `redis://host:port` shared by several instances, which then share live documents; needs a PostgreSQL store. Default none. */
+  redisUrl: string | null;
+  /** `--instance-id` / `INSTANCE_ID`. Names this instance in logs and compaction leases; unique per instance. Default: host name, process id and a random suffix. */
+  instanceId: string | null;
+  /** `--compaction-lease-ms` / `COMPACTION_LEASE_MS`. On a shared store, how long one instance keeps the right to compact a document after its last snapshot. Default 30 000. */
+  compactionLeaseMs: number;
   /** `--log-level` / `LOG_LEVEL`. Default `info`. */
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** `--snapshot-idle-ms` / `SNAPSHOT_IDLE_MS`. A document's snapshot is rewritten this long after its last change. Default 5000. */
@@ -77,11 +86,16 @@ export interface ServerConfig {
   webhookMaxWaitMs: number;
 }
 
+export type StoreSetting = 'json' | 'memory' | `postgres://${string}` | `postgresql://${string}`;
+
 export const DEFAULT_CONFIG: ServerConfig = {
   port: 1234,
   host: '127.0.0.1',
   dataDir: './data',
   store: 'json',
+  redisUrl: null,
+  instanceId: null,
+  compactionLeaseMs: 30_000,
   logLevel: 'info',
   snapshotIdleMs: 5000,
   snapshotMaxWaitMs: 60_000,
@@ -131,6 +145,11 @@ const originListSchema = z
   .pipe(z.array(z.union([z.literal('*'), originSchema])));
 
 /** Where document events are posted; the URL is logged without its query, which may hold a receiver's token. An empty list, like the default, sends none. */
+const postgresUrlSchema = z
+  .url({ protocol: /^postgres(ql)?$/, error: 'expected json, memory or a postgres://user:password@host:port/database URL' })
+  .transform((url) => url as `postgres://${string}`);
+const storeSchema = z.union([z.enum(['json', 'memory']), postgresUrlSchema], { error: 'expected json, memory or a postgres://user:password@host:port/database URL' });
+
 const webhookUrlListSchema = z
   .string()
   .transform((value) => value.split(',').map((url) => url.trim()).filter((url) => url !== ''))
@@ -141,7 +160,10 @@ const OPTIONS = {
   port: { flag: 'port', env: 'PORT', schema: z.coerce.number().int().min(0).max(65535) },
   host: { flag: 'host', env: 'HOST', schema: z.string().trim().min(1) },
   dataDir: { flag: 'data-dir', env: 'DATA_DIR', schema: z.string().trim().min(1) },
-  store: { flag: 'store', env: 'STORE', schema: z.enum(['json', 'memory']) },
+  store: { flag: 'store', env: 'STORE', schema: storeSchema },
+  redisUrl: { flag: 'redis', env: 'REDIS_URL', schema: z.url({ protocol: /^rediss?$/, error: 'expected a redis://host:port URL (rediss:// for TLS)' }) },
+  compactionLeaseMs: { flag: 'compaction-lease-ms', env: 'COMPACTION_LEASE_MS', schema: z.coerce.number().int().min(500).max(3_600_000) },
+  instanceId: { flag: 'instance-id', env: 'INSTANCE_ID', schema: z.string().trim().regex(/^[A-Za-z0-9._-]{1,100}$/, 'letters, digits, dots, dashes and underscores, at most 100') },
   logLevel: { flag: 'log-level', env: 'LOG_LEVEL', schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) },
   snapshotIdleMs: { flag: 'snapshot-idle-ms', env: 'SNAPSHOT_IDLE_MS', schema: z.coerce.number().int().min(0).max(3_600_000) },
   snapshotMaxWaitMs: { flag: 'snapshot-max-wait-ms', env: 'SNAPSHOT_MAX_WAIT_MS', schema: z.coerce.number().int().min(1).max(86_400_000) },
@@ -186,6 +208,9 @@ const OPTIONS = {
   webhookMaxWaitMs: { flag: 'webhook-max-wait-ms', env: 'WEBHOOK_MAX_WAIT_MS', schema: z.coerce.number().int().min(1).max(86_400_000) },
 } satisfies { [K in keyof ServerConfig]: { flag: string; env: string; schema: z.ZodType<NonNullable<ServerConfig[K]>, unknown> } };
 
+/** Options whose values may hold a password: quoted in problems without it. */
+const URL_OPTIONS = new Set(['store', 'redisUrl']);
+
 /** Options whose empty environment variable is a mistake rather than "use the default". */
 const SECRET_OPTIONS = new Set(['authSecret', 'adminKey', 'metricsToken', 'webhookSecret']);
 
@@ -201,13 +226,18 @@ Options (flag, environment variable, default):
   --port N                    PORT                    1234       TCP port; 0 picks a free port
   --host ADDRESS              HOST                    127.0.0.1
   --data-dir PATH             DATA_DIR                ./data
-  --store json|memory         STORE                   json
+  --store json|memory|URL     STORE                   json       or postgres://user:password@host/db, shared by instances
   --log-level LEVEL           LOG_LEVEL               info       fatal|error|warn|info|debug|trace|silent
   --snapshot-idle-ms N        SNAPSHOT_IDLE_MS        5000       rewrite a snapshot this long after the last change,
   --snapshot-max-wait-ms N    SNAPSHOT_MAX_WAIT_MS    60000      at least this often while editing,
   --snapshot-after-updates N  SNAPSHOT_AFTER_UPDATES  1000       or after this many logged updates,
   --snapshot-after-bytes N    SNAPSHOT_AFTER_BYTES    1048576    or after this many logged bytes
   --max-message-bytes N       MAX_MESSAGE_BYTES       33554432   larger WebSocket frames close with 1009
+
+Several instances (see README, "Scaling out"):
+  --redis URL                 REDIS_URL               (none)     redis://host:port; instances share live documents (needs a postgres store)
+  --instance-id NAME          INSTANCE_ID             (host-pid) names this instance in logs and compaction leases
+  --compaction-lease-ms N     COMPACTION_LEASE_MS     30000      one instance at a time compacts a document, for this long
 
 Access (see README, "Security"):
   --auth-secret SECRET        AUTH_SECRET             (none)     require access tokens signed with this (32+ chars)
@@ -421,7 +451,8 @@ export function loadConfig(env: Record<string, string | undefined>, argv: string
     if (parsed.success) {
       config[key] = parsed.data;
     } else {
-      problems.push(`${source}=${JSON.stringify(raw)}: ${parsed.error.issues.map((issue) => issue.message).join('; ')}`);
+      const shown = URL_OPTIONS.has(key) ? withoutPassword(raw) : raw;
+      problems.push(`${source}=${JSON.stringify(shown)}: ${parsed.error.issues.map((issue) => issue.message).join('; ')}`);
     }
   }
   const result = config as unknown as ServerConfig;
@@ -440,6 +471,21 @@ export function loadConfig(env: Record<string, string | undefined>, argv: string
   if (problems.length === 0 && result.webhookMaxWaitMs < result.webhookDebounceMs) {
     problems.push(`--webhook-max-wait-ms (${result.webhookMaxWaitMs}) must not be less than --webhook-debounce-ms (${result.webhookDebounceMs})`);
   }
+  if (result.redisUrl !== null && (result.store === 'json' || result.store === 'memory')) {
+    problems.push(`--redis shares documents between instances, which needs a store they share: set --store to a postgres:// URL (the ${result.store} store belongs to one instance)`);
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   return { kind: 'config', config: result };
+}
+
+/** A URL with its password replaced by `***`, for messages and logs. */
+export function withoutPassword(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password === '') return url;
+    parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return url.replace(/:[^:@/]*@/, ':***@');
+  }
 }

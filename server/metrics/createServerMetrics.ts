@@ -1,4 +1,5 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { ClusterStats } from '../cluster/RedisBus.js';
 import { MESSAGE_KINDS, messageKind, type MessageKind } from './messageKind.js';
 
 /** What went wrong, for `tandem_errors_total{kind}`: a fixed set, so every kind shows up (at 0) from the first scrape. */
@@ -27,6 +28,8 @@ export const ERROR_KINDS = [
   'storage_snapshot',
   /** An HTTP request failed with a 500. */
   'http_internal',
+  /** Another server instance relayed something that does not decode (dropped), or relaying failed. */
+  'cluster',
 ] as const;
 export type ErrorKind = (typeof ERROR_KINDS)[number];
 
@@ -49,6 +52,10 @@ export interface ServerMetricsOptions {
   httpRequestsInFlight: () => number;
   /** Webhook delivery counts (see `WebhookNotifierStats`), read on every scrape; absent when webhooks are off. */
   webhooks?: () => { delivered: number; failed: number; dropped: number; queued: number };
+  /** What passed between this instance and the others through Redis; absent for a single instance. */
+  cluster?: () => ClusterStats;
+  /** The store's database connections (PostgreSQL); absent for stores without any. */
+  storeConnections?: () => { total: number; idle: number; waiting: number };
   /** Also collect Node's process metrics (memory, CPU, event loop lag), prefixed `tandem_`. Default true. */
   processMetrics?: boolean;
 }
@@ -176,6 +183,65 @@ export function createServerMetrics(options: ServerMetricsOptions): ServerMetric
       registers,
       collect() {
         this.set(webhooks().queued);
+      },
+    });
+  }
+
+  const cluster = options.cluster;
+  if (cluster) {
+    new Gauge({
+      name: 'tandem_redis_connected',
+      help: '1 while this instance shares documents with the others through Redis, 0 while Redis is unreachable (it relays among its own peers only).',
+      registers,
+      collect() {
+        this.set(cluster().connected ? 1 : 0);
+      },
+    });
+    new Counter({
+      name: 'tandem_redis_frames_total',
+      help: 'Frames to and from the other instances: published, received, dropped (Redis unreachable; the resync that follows carries their content).',
+      labelNames: ['direction'] as const,
+      registers,
+      collect() {
+        const stats = cluster();
+        this.reset();
+        this.inc({ direction: 'published' }, stats.framesPublished);
+        this.inc({ direction: 'received' }, stats.framesReceived);
+        this.inc({ direction: 'dropped' }, stats.framesDropped);
+      },
+    });
+    new Counter({
+      name: 'tandem_redis_bytes_total',
+      help: 'Bytes of frames published to and received from the other instances.',
+      labelNames: ['direction'] as const,
+      registers,
+      collect() {
+        const stats = cluster();
+        this.reset();
+        this.inc({ direction: 'published' }, stats.bytesPublished);
+        this.inc({ direction: 'received' }, stats.bytesReceived);
+      },
+    });
+    new Counter({
+      name: 'tandem_redis_resyncs_total',
+      help: 'Times Redis came back and every open document was resynchronised with the other instances.',
+      registers,
+      collect() {
+        this.reset();
+        this.inc(cluster().resyncs);
+      },
+    });
+  }
+  const storeConnections = options.storeConnections;
+  if (storeConnections) {
+    new Gauge({
+      name: 'tandem_postgres_connections',
+      help: 'Connections in the PostgreSQL pool: total, idle, and calls waiting for one.',
+      labelNames: ['state'] as const,
+      registers,
+      collect() {
+        const stats = storeConnections();
+        for (const state of ['total', 'idle', 'waiting'] as const) this.set({ state }, stats[state]);
       },
     });
   }

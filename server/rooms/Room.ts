@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
-import type { DocumentStore, StoredDocument } from '../../storage/DocumentStore.js';
+import { StorageError, type DocumentStore, type StoredDocument } from '../../storage/DocumentStore.js';
 import type { PeerIdentity } from '../access/AccessGrant.js';
 import { decodeAwarenessEntries, encodeAwarenessEntries, type AwarenessEntry } from '../protocol/awarenessEntries.js';
 import { decodeMessage } from '../protocol/decodeMessage.js';
@@ -48,7 +48,30 @@ export interface RoomOptions {
   metrics?: ServerMetrics;
   /** Told of every accepted change (webhooks): the first one of a document not stored yet is its `created`. Must not throw. */
   onDocumentEvent?: (event: DocumentEvent) => void;
+  /** Where changes made here go so other server instances get them (see `server/cluster`); none for a single instance. */
+  relay?: RoomRelay;
+  /** Who this server instance is to stores with compaction leases (`DocumentStore.leases`), and how long it holds one. */
+  compactionLease?: CompactionLeaseOptions;
 }
+
+/** Carries a room's own changes to the other server instances that have the document open. */
+export interface RoomRelay {
+  /** A Yjs update made by one of this room's peers, the HTTP API or the server. */
+  publishUpdate(update: Uint8Array): void;
+  /** A y-protocols awareness update about this room's peers. */
+  publishAwareness(update: Uint8Array): void;
+  /** The room is destroyed: stop listening for the other instances. */
+  close(): void;
+}
+
+export interface CompactionLeaseOptions {
+  /** Unique among the instances sharing the store. */
+  holder: string;
+  /** How long a lease lasts; every snapshot its holder writes renews it. */
+  ttlMs: number;
+}
+
+const DEFAULT_COMPACTION_LEASE: CompactionLeaseOptions = { holder: 'tandem', ttlMs: 30_000 };
 
 /** Something that happened to a document, for observers such as webhooks. Rooms report `created` and `changed`; the registry `deleted`. */
 export interface DocumentEvent {
@@ -88,6 +111,10 @@ export const MAX_AWARENESS_UPDATE_BYTES = 1024 * 1024;
 const SERVER_ORIGIN = 'tandem-server';
 /** The origin of changes made through the HTTP API (`Room.change`): they go to every peer. */
 export const API_ORIGIN = 'tandem-api';
+/** The origin of changes other server instances relayed: they go to every peer here, but not back to the other instances. */
+const REMOTE_ORIGIN = 'tandem-remote';
+/** The origin y-protocols gives presence it drops after 30 s of silence: each instance decides that for itself. */
+const AWARENESS_TIMEOUT_ORIGIN = 'timeout';
 
 export class Room {
   readonly documentName: string;
@@ -129,6 +156,8 @@ export class Room {
   readonly #onDocumentEvent: ((event: DocumentEvent) => void) | undefined;
   /** Whether observers know the document exists (it was stored, or its first change was reported as `created`). */
   #reportedExisting: boolean;
+  readonly #relay: RoomRelay | null;
+  readonly #compactionLease: CompactionLeaseOptions;
 
   constructor(options: RoomOptions) {
     this.documentName = options.documentName;
@@ -143,6 +172,8 @@ export class Room {
     this.#wasStored = stored !== null;
     this.#onDocumentEvent = options.onDocumentEvent;
     this.#reportedExisting = this.#wasStored;
+    this.#relay = options.relay ?? null;
+    this.#compactionLease = options.compactionLease ?? DEFAULT_COMPACTION_LEASE;
     if (stored) {
       const warn = (warning: string) => this.#logger.warn({ documentName: this.documentName }, warning);
       for (const warning of stored.warnings) warn(warning);
@@ -338,10 +369,72 @@ export class Room {
     this.#wholeDocumentFrame = null;
     this.#journal.close();
     this.#snapshots.close();
+    this.#relay?.close();
+    this.#store.leases?.release(this.documentName, this.#compactionLease.holder).catch((error: unknown) => {
+      // It runs out by itself; until then no other instance compacts this document.
+      this.#logger.warn({ err: error, documentName: this.documentName }, 'could not give up the compaction lease');
+    });
     this.doc.off('update', this.#handleDocumentUpdate);
     this.awareness.off('update', this.#handleAwarenessUpdate);
     this.awareness.destroy();
     this.doc.destroy();
+  }
+
+  /**
+   * Applies a change another server instance relayed: every peer here gets it, and it is logged
+   * like a local one (so it is durable wherever it is acknowledged), but it is neither sent back to
+   * the other instances nor checked against the size limit (its own instance did that). A change
+   * that does not decode is logged and dropped: another instance's bug must not reach the peers.
+   */
+  applyRemoteUpdate(update: Uint8Array): void {
+    if (this.#destroyed) return;
+    try {
+      Y.decodeUpdate(update);
+    } catch (error) {
+      this.#metrics?.error('cluster');
+      this.#logger.warn({ err: error, documentName: this.documentName }, 'dropped an invalid update relayed by another instance');
+      return;
+    }
+    this.#wholeDocumentFrame = null;
+    Y.applyUpdate(this.doc, update, REMOTE_ORIGIN);
+  }
+
+  /**
+   * Applies presence another server instance relayed. A client that shows up there with a newer
+   * state has moved to that instance (it reconnected through the load balancer): this room no
+   * longer speaks for it, so the old connection's close here will not remove its presence.
+   */
+  applyRemoteAwareness(update: Uint8Array): void {
+    if (this.#destroyed) return;
+    let entries: AwarenessEntry[];
+    try {
+      entries = decodeAwarenessEntries(update, MAX_AWARENESS_ENTRIES);
+    } catch (error) {
+      this.#metrics?.error('cluster');
+      this.#logger.warn({ err: error, documentName: this.documentName }, 'dropped invalid presence relayed by another instance');
+      return;
+    }
+    const accepted = entries.filter((entry) => entry.clientId !== this.doc.clientID && this.#awarenessEntryChangesState(entry));
+    for (const { clientId } of accepted) {
+      this.#awarenessOwners.get(clientId)?.awarenessClientIds.delete(clientId);
+      this.#awarenessOwners.delete(clientId);
+    }
+    if (accepted.length > 0) awarenessProtocol.applyAwarenessUpdate(this.awareness, encodeAwarenessEntries(accepted), REMOTE_ORIGIN);
+  }
+
+  /** The document's state vector, for another instance to say what this one lacks. */
+  encodeStateVector(): Uint8Array {
+    return Y.encodeStateVector(this.doc);
+  }
+
+  /** What the document has beyond `stateVector` (its whole delete set included), for another instance. */
+  encodeMissing(stateVector: Uint8Array): Uint8Array {
+    return Y.encodeStateAsUpdate(this.doc, stateVector);
+  }
+
+  /** The presence of this room's own peers (not of those relayed from elsewhere), for an instance that just joined. */
+  encodeLocalAwareness(): Uint8Array {
+    return awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...this.#awarenessOwners.keys()].filter((clientId) => this.awareness.states.has(clientId)));
   }
 
   /**
@@ -466,7 +559,10 @@ export class Room {
   readonly #handleDocumentUpdate = (update: Uint8Array, origin: unknown, _doc: Y.Doc, transaction: Y.Transaction): void => {
     this.#wholeDocumentFrame = null;
     // Logged before anything else can fail: whatever is in the document is on its way to disk.
+    // Relayed changes too: the instance that made one may die before its own write lands.
     this.#journal.push(update);
+    const remote = origin === REMOTE_ORIGIN;
+    if (!remote) this.#relay?.publishUpdate(update);
     if (transaction.deleteSet.clients.size > 0) this.#recentDeleteSets.push(transaction.deleteSet);
     const frame = encodeSyncUpdate(update);
     for (const peer of this.peers) {
@@ -480,7 +576,8 @@ export class Room {
       // A failure is reported through onError and retried by the scheduler.
       this.#snapshots.flush().catch(() => undefined);
     }
-    this.#onDocumentEvent?.({ type: this.#reportedExisting ? 'changed' : 'created', documentName: this.documentName });
+    // The instance a change was made on reports it; the others would repeat the event.
+    if (!remote) this.#onDocumentEvent?.({ type: this.#reportedExisting ? 'changed' : 'created', documentName: this.documentName });
     this.#reportedExisting = true;
   };
 
@@ -519,13 +616,22 @@ export class Room {
       this.#awarenessOwners.get(clientId)?.awarenessClientIds.delete(clientId);
       this.#awarenessOwners.delete(clientId);
     }
+    const update = awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed);
+    if (origin !== REMOTE_ORIGIN && origin !== AWARENESS_TIMEOUT_ORIGIN) this.#relay?.publishAwareness(update);
     // Sent to the origin too, like the reference server: it is what keeps a
     // lone client's connection from looking dead (the client closes after 30 s of silence).
-    const frame = encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed));
+    const frame = encodeAwareness(update);
     for (const peer of this.peers) peer.socket.send(frame);
   };
 
   async #writeSnapshot(): Promise<void> {
+    const fencingToken = await this.#takeCompactionLease();
+    if (fencingToken === null) {
+      // Another instance compacts this document; the log holds every change meanwhile.
+      this.#updatesSinceSnapshot = 0;
+      this.#bytesSinceSnapshot = 0;
+      return;
+    }
     const state = Y.encodeStateAsUpdate(this.doc);
     this.#estimatedBytes = state.byteLength;
     const updates = this.#updatesSinceSnapshot;
@@ -534,8 +640,14 @@ export class Room {
     const startedAt = performance.now();
     try {
       const title = documentTitle(this.doc);
-      await this.#timeSave('snapshot', () => this.#store.writeSnapshot(this.documentName, state, title === null ? {} : { title }));
+      const metadata = { ...(title === null ? {} : { title }), ...(fencingToken === undefined ? {} : { fencingToken }) };
+      await this.#timeSave('snapshot', () => this.#store.writeSnapshot(this.documentName, state, metadata));
     } catch (error) {
+      if (error instanceof StorageError && error.code === 'fenced') {
+        // This instance was paused past its lease and another took over: its snapshot is refused, which is the point.
+        this.#logger.info({ documentName: this.documentName }, 'another instance took over compacting this document; snapshot not written');
+        return;
+      }
       this.#updatesSinceSnapshot += updates;
       throw error;
     }
@@ -543,6 +655,16 @@ export class Room {
       { documentName: this.documentName, bytes: state.byteLength, coveredUpdates: updates, ms: Math.round(performance.now() - startedAt) },
       'snapshot written',
     );
+  }
+
+  /**
+   * On a store several instances share: the fencing token of this instance's compaction lease,
+   * taken or renewed, or `null` while another instance holds it. `undefined` on other stores.
+   */
+  async #takeCompactionLease(): Promise<number | null | undefined> {
+    const leases = this.#store.leases;
+    if (!leases) return undefined;
+    return leases.acquire(this.documentName, this.#compactionLease.holder, this.#compactionLease.ttlMs);
   }
 }
 

@@ -1,10 +1,11 @@
 import type { Logger } from 'pino';
 import type * as Y from 'yjs';
 import type { DocumentStore } from '../../storage/DocumentStore.js';
+import type { RoomLink } from '../cluster/RedisBus.js';
 import type { RoomStats, ServerMetrics } from '../metrics/createServerMetrics.js';
 import { CloseCode } from './closeCodes.js';
 import type { Peer } from './Peer.js';
-import { Room, type DocumentEvent, type SnapshotPolicy } from './Room.js';
+import { Room, type CompactionLeaseOptions, type DocumentEvent, type SnapshotPolicy } from './Room.js';
 
 export interface RoomRegistryOptions {
   store: DocumentStore;
@@ -18,6 +19,17 @@ export interface RoomRegistryOptions {
   onDocumentEvent?: (event: DocumentEvent) => void;
   /** Told just before a loaded document is freed (idle, or at close), while `get()` still returns it. Must not throw. */
   onUnloading?: (documentName: string) => void;
+  /** Shares open documents with other server instances (`RedisBus`); none for a single instance. */
+  cluster?: DocumentCluster;
+  /** See `RoomOptions.compactionLease`. */
+  compactionLease?: CompactionLeaseOptions;
+}
+
+/** What the registry needs from the bus that links server instances. */
+export interface DocumentCluster {
+  /** Subscribes to a document's changes on other instances; `onDeleted` when one of them deletes it. */
+  join(documentName: string, onDeleted: () => void): Promise<RoomLink>;
+  announceDeleted(documentName: string): void;
 }
 
 /** Thrown by `join` while the server shuts down; the peer should be closed with 1012 and retry. */
@@ -197,6 +209,8 @@ export class RoomRegistry {
       this.#rooms.delete(documentName);
     }
     const deleted = (await this.#options.store.delete(documentName)) || wasLoaded;
+    // After the store: an instance that hears of it and reloads finds the document gone.
+    this.#options.cluster?.announceDeleted(documentName);
     if (deleted) {
       this.#options.logger.info({ documentName }, 'document deleted');
       this.#options.onDocumentEvent?.({ type: 'deleted', documentName });
@@ -283,6 +297,17 @@ export class RoomRegistry {
    * deletion starts either before (and the read is repeated) or after (and finds the room).
    */
   async #loadRoom(documentName: string): Promise<Room> {
+    // Subscribed before reading, so no change made elsewhere falls between the read and the live stream.
+    const link = await this.#options.cluster?.join(documentName, () => this.#deletedElsewhere(documentName));
+    try {
+      return await this.#readRoom(documentName, link);
+    } catch (error) {
+      link?.close();
+      throw error;
+    }
+  }
+
+  async #readRoom(documentName: string, link: RoomLink | undefined): Promise<Room> {
     for (;;) {
       // Cleared before the wait: a deletion that starts during it must still be seen after the read.
       this.#deletedWhileLoading.delete(documentName);
@@ -299,11 +324,27 @@ export class RoomRegistry {
         metrics: this.#options.metrics,
         onMaybeIdle: (idleRoom) => this.#unloadIfIdle(idleRoom),
         onDocumentEvent: this.#options.onDocumentEvent,
+        relay: link,
+        ...(this.#options.compactionLease ? { compactionLease: this.#options.compactionLease } : {}),
       });
       this.#rooms.set(documentName, room);
+      link?.attach(room);
       this.#options.logger.debug({ documentName, bytes: stored?.size ?? 0, replayedUpdates: stored?.updates.length ?? 0 }, 'document loaded');
       return room;
     }
+  }
+
+  /**
+   * Another instance deleted the document: its peers here are closed with 4404 like that
+   * instance's, and the room is dropped without saving (a write now would bring it back).
+   */
+  #deletedElsewhere(documentName: string): void {
+    const room = this.#rooms.get(documentName);
+    if (!room || room.destroyed) return;
+    room.closePeers(CloseCode.documentDeleted, 'this document was deleted');
+    room.destroy();
+    this.#rooms.delete(documentName);
+    this.#options.logger.info({ documentName }, 'document deleted on another instance; closed its peers here');
   }
 
   #unloadIfIdle(room: Room): void {

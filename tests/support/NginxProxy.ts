@@ -19,10 +19,13 @@ export interface NginxProxyOptions {
 }
 
 /**
- * A real nginx running the site config we ship (`deploy/nginx/tandem.conf`), adapted only where a
- * test must differ: loopback ports instead of 80/443, no IPv6 listeners, a test certificate.
+ * A real nginx running a site config we ship, adapted only where a test must differ: loopback
+ * ports and addresses instead of 80/443 and host names, no IPv6 listeners, a test certificate.
+ * `start` runs the TLS reverse proxy (`deploy/nginx/tandem.conf`); `startLoadBalancer` the load
+ * balancer of several instances (`deploy/scale-out/nginx.conf`).
  */
 export class NginxProxy {
+  /** The HTTPS port (`start`); the load balancer has none and reports its HTTP port here too. */
   readonly httpsPort: number;
   readonly httpPort: number;
   readonly #child: ChildProcess;
@@ -38,12 +41,7 @@ export class NginxProxy {
   }
 
   static async start(options: NginxProxyOptions): Promise<NginxProxy> {
-    await access(NGINX, constants.X_OK).catch((error: unknown) => {
-      throw new Error(`these tests run the shipped nginx config and need nginx at ${NGINX} (Debian: apt-get install nginx-light)`, { cause: error });
-    });
     const [httpsPort, httpPort] = [await freePort(), await freePort()];
-    const prefix = await mkdtemp(join(tmpdir(), 'tandem-nginx-'));
-    await mkdir(join(prefix, 'temp'));
     let site = await readFile(join(REPO_ROOT, 'deploy/nginx/tandem.conf'), 'utf8');
     site = replaceOnce(site, 'server 127.0.0.1:1234;', `server 127.0.0.1:${options.upstreamPort};`);
     site = replaceOnce(site, /listen 443 ssl( http2)?;/, `listen 127.0.0.1:${httpsPort} ssl$1;`);
@@ -52,6 +50,28 @@ export class NginxProxy {
     site = replaceOnce(site, /\n\s*listen \[::\]:80;/, '');
     site = replaceOnce(site, '/etc/letsencrypt/live/docs.example.com/fullchain.pem', options.certificateFile);
     site = replaceOnce(site, '/etc/letsencrypt/live/docs.example.com/privkey.pem', options.keyFile);
+    return NginxProxy.#launch(site, httpsPort, httpPort);
+  }
+
+  /** The shipped load balancer, with the compose file's `tandem-N:1234` instances replaced by these loopback ports, in order. */
+  static async startLoadBalancer(options: { upstreamPorts: number[] }): Promise<NginxProxy> {
+    const httpPort = await freePort();
+    let site = await readFile(join(REPO_ROOT, 'deploy/scale-out/nginx.conf'), 'utf8');
+    const shipped = [...site.matchAll(/server tandem-\d+:1234/g)].length;
+    if (shipped !== options.upstreamPorts.length) throw new Error(`deploy/scale-out/nginx.conf lists ${shipped} instances; the test started ${options.upstreamPorts.length}`);
+    options.upstreamPorts.forEach((port, index) => {
+      site = replaceOnce(site, `server tandem-${index + 1}:1234`, `server 127.0.0.1:${port}`);
+    });
+    site = replaceOnce(site, 'listen 80;', `listen 127.0.0.1:${httpPort};`);
+    return NginxProxy.#launch(site, httpPort, httpPort);
+  }
+
+  static async #launch(site: string, httpsPort: number, httpPort: number): Promise<NginxProxy> {
+    await access(NGINX, constants.X_OK).catch((error: unknown) => {
+      throw new Error(`these tests run the shipped nginx config and need nginx at ${NGINX} (Debian: apt-get install nginx-light)`, { cause: error });
+    });
+    const prefix = await mkdtemp(join(tmpdir(), 'tandem-nginx-'));
+    await mkdir(join(prefix, 'temp'));
     await writeFile(join(prefix, 'tandem.conf'), site);
     await writeFile(
       join(prefix, 'nginx.conf'),

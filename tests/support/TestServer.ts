@@ -77,6 +77,11 @@ export class TestServer {
     return exited;
   }
 
+  /** Sends `signal` without waiting for anything: SIGSTOP and SIGCONT pause and resume the process, as a long GC pause or a frozen VM would. */
+  signal(signal: NodeJS.Signals): void {
+    this.#child?.kill(signal);
+  }
+
   /** Stops (SIGTERM unless told otherwise) and starts again on the same port and data directory. */
   async restart(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
     await this.stop(signal);

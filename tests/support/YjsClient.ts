@@ -14,6 +14,11 @@ export interface YjsClientOptions {
   wantsSavedState?: boolean;
   /** Access token, sent as `?token=`. */
   token?: string;
+  /**
+   * More server URLs (each like the first, `ws://host:port/ws`): after every lost connection the client
+   * moves on to the next, round robin, as the web editor does with a list of servers.
+   */
+  alsoTry?: string[];
   /** The WebSocket class (default `ws`); a subclass can, say, trust a test certificate. */
   WebSocket?: new (address: string, protocols?: string | string[]) => WebSocket;
 }
@@ -46,8 +51,11 @@ export class YjsClient {
         this.#savedListeners.forEach((listener) => listener());
       };
     }
+    const urls = [wsUrl, ...(options.alsoTry ?? [])];
     this.provider.on('connection-close', (event) => {
       if (event) this.closeEvents.push({ code: event.code, reason: event.reason });
+      // The provider reconnects to `serverUrl` after its backoff.
+      if (urls.length > 1) this.provider.serverUrl = urls[(urls.indexOf(this.provider.serverUrl) + 1) % urls.length]!;
     });
   }
 

@@ -33,3 +33,14 @@ export async function waitFor<T>(
     const timer = setTimeout(() => finish(() => reject(new Error(`timed out after ${timeoutMs} ms waiting for ${options.description}`))), timeoutMs);
   });
 }
+
+/** Like `waitFor`, for a check that must ask something asynchronous (a database, an HTTP endpoint): polls every `intervalMs`. */
+export async function waitForAsync<T>(check: () => Promise<T | undefined | false>, options: { description: string; timeoutMs?: number; intervalMs?: number }): Promise<T> {
+  const deadline = Date.now() + (options.timeoutMs ?? 10_000);
+  for (;;) {
+    const value = await check();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${options.timeoutMs ?? 10_000} ms waiting for ${options.description}`);
+    await new Promise((resolve) => setTimeout(resolve, options.intervalMs ?? 50));
+  }
+}

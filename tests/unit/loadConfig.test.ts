@@ -227,3 +227,39 @@ describe('loadConfig: monitoring and shutdown', () => {
     expect(() => loadConfig(env, [])).toThrow(message);
   });
 });
+
+describe('loadConfig: several instances', () => {
+  const problemsOf = (env: Record<string, string>, argv: string[] = []) => {
+    try {
+      loadConfig(env, argv);
+    } catch (error) {
+      if (error instanceof ConfigError) return error.problems.join('\n');
+      throw error;
+    }
+    return '';
+  };
+
+  it('reads a PostgreSQL store, Redis, the instance name and the lease length, flags winning', () => {
+    expect(
+      config({ STORE: 'postgres://tandem:pw@db:5432/tandem', REDIS_URL: 'redis://cache:6379', INSTANCE_ID: 'env' }, ['--instance-id', 'flag', '--compaction-lease-ms', '5000']),
+    ).toMatchObject({ store: 'postgres://tandem:pw@db:5432/tandem', redisUrl: 'redis://cache:6379', instanceId: 'flag', compactionLeaseMs: 5000 });
+    expect(config({}, ['--store', 'postgresql://db/tandem', '--redis', 'rediss://cache:6380'])).toMatchObject({ store: 'postgresql://db/tandem', redisUrl: 'rediss://cache:6380' });
+  });
+
+  it('refuses Redis without a store the instances share', () => {
+    expect(problemsOf({ REDIS_URL: 'redis://cache:6379' })).toMatch(/--redis .* needs a store they share: set --store to a postgres:\/\/ URL/);
+    expect(problemsOf({ REDIS_URL: 'redis://cache:6379', STORE: 'memory' })).toMatch(/the memory store belongs to one instance/);
+  });
+
+  it('quotes a bad store or Redis URL without its password', () => {
+    const problems = problemsOf({ STORE: 'mysql://tandem:s3cret@db/tandem', REDIS_URL: 'http://user:hunter2@cache' });
+    expect(problems).toMatch(/STORE=.*expected json, memory or a postgres:\/\//);
+    expect(problems).toMatch(/REDIS_URL=.*expected a redis:\/\/host:port URL/);
+    expect(problems).not.toContain('s3cret');
+    expect(problems).not.toContain('hunter2');
+  });
+
+  it('refuses an instance name that cannot be a lease holder or log field', () => {
+    expect(problemsOf({ INSTANCE_ID: 'two words' })).toMatch(/INSTANCE_ID=/);
+  });
+});
