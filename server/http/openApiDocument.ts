@@ -196,7 +196,14 @@ export function openApiDocument(): Record<string, unknown> {
           summary: 'Readiness',
           description: 'Whether the server should receive traffic: the store is writable and it is not shutting down.',
           security: [{}],
-          responses: { '200': json('Ready.', { type: 'object' }), '503': json('Not ready (shutting down, or the store is not writable).', { type: 'object' }) },
+          responses: {
+            '200': json('Ready. With REDIS_URL, `redis` says whether this instance is linked to the others (`status` is `degraded` while it is not: it still serves its own editors and saves everything).', {
+              type: 'object',
+              required: ['status'],
+              properties: { status: { type: 'string', enum: ['ready', 'degraded'] }, redis: { type: 'string', enum: ['connected', 'unreachable'] } },
+            }),
+            '503': json('Not ready (shutting down, or the store is not writable or reachable).', { type: 'object' }),
+          },
         },
       },
       '/metrics': {

@@ -142,7 +142,25 @@ it('gives a draining server more time than its shutdown limit everywhere we ship
   const readme = await readFile(join(REPO_ROOT, 'README.md'), 'utf8');
   expect(Number(unit.match(/^TimeoutStopSec=(\d+)s$/m)?.[1])).toBeGreaterThan(limitSeconds);
   expect(Number(compose.match(/stop_grace_period: (\d+)s/)?.[1])).toBeGreaterThan(limitSeconds);
+  const cluster = await readFile(join(REPO_ROOT, 'deploy/scale-out/compose.yaml'), 'utf8');
+  expect(Number(cluster.match(/stop_grace_period: (\d+)s/)?.[1])).toBeGreaterThan(limitSeconds);
   expect(Number(readme.match(/--stop-timeout (\d+)/)?.[1])).toBeGreaterThan(limitSeconds);
+});
+
+it('the scale-out example: every instance the load balancer names is a service with its own INSTANCE_ID, on the shared store and Redis', async () => {
+  const compose = await readFile(join(REPO_ROOT, 'deploy/scale-out/compose.yaml'), 'utf8');
+  const balancer = await readFile(join(REPO_ROOT, 'deploy/scale-out/nginx.conf'), 'utf8');
+  const upstreams = [...balancer.matchAll(/server (tandem-\d+):1234/g)].map((match) => match[1]);
+  expect(upstreams.length).toBeGreaterThanOrEqual(2);
+  for (const name of upstreams) {
+    // Each service merges the shared settings and names itself.
+    expect(compose).toMatch(new RegExp(`^  ${name}:\\n    <<: \\*tandem\\n    environment:\\n      <<: \\*tandem-environment\\n      INSTANCE_ID: ${name}$`, 'm'));
+    expect(compose).toMatch(new RegExp(`^      ${name}:\\n        condition: service_healthy$`, 'm'));
+  }
+  expect(compose).toMatch(/^  STORE: postgres:\/\/tandem:\$\{POSTGRES_PASSWORD[^}]*\}@postgres:5432\/tandem$/m);
+  expect(compose).toMatch(/^  REDIS_URL: redis:\/\/redis:6379$/m);
+  expect(compose).toMatch(/^  postgres:$/m);
+  expect(compose).toMatch(/^  redis:$/m);
 });
 
 describe('the Docker image\'s runtime stage, laid out and run as the Dockerfile says', () => {
