@@ -18,7 +18,7 @@ export interface DocumentStore {
    * needed. Resolves once they are durable (on disk, fsynced): only then may
    * anyone be told they are saved. Concurrent calls are written in call order.
    */
-  appendUpdates(documentName: string, updates: readonly Uint8Array[]): Promise<void>;
+  appendUpdates(documentName: string, updates: readonly Uint8Array[], options?: WriteOptions): Promise<void>;
   /**
    * Replaces the document's snapshot. `state` must contain every update
    * appended before this call; log records it covers are then dropped. Atomic:
@@ -50,6 +50,24 @@ export interface DocumentStore {
    * replaces that another holder wrote, so a compaction never loses what other instances appended.
    */
   readonly leases?: CompactionLeases;
+  /**
+   * Present on shared stores. Another instance may still write a document that was just deleted
+   * (an append already under way, or an instance that never heard of the deletion): a write that
+   * names the generation it loaded is refused with `deleted` once the document was deleted since.
+   */
+  readonly deletions?: DeletionGenerations;
+}
+
+/** Counts the deletions of each document, so writes meant for a deleted document can be refused. */
+export interface DeletionGenerations {
+  /** The document's generation now: 0 until its first deletion, one more after each. Read it before `load`. */
+  current(documentName: string): Promise<number>;
+}
+
+/** Conditions a write must meet on a shared store. */
+export interface WriteOptions {
+  /** From `DeletionGenerations.current`: refuse with `deleted` if the document was deleted since. */
+  generation?: number;
 }
 
 /** The right to write one document's snapshots, held by one server instance at a time. */
@@ -73,6 +91,8 @@ export interface SnapshotMetadata {
    * `fenced` when the lease has been given to another holder since (a paused instance waking up).
    */
   fencingToken?: number;
+  /** See `WriteOptions.generation`. */
+  generation?: number;
 }
 
 /** Titles longer than this are cut by the server before they reach a store. */
@@ -111,7 +131,9 @@ export type StorageErrorCode =
   /** The operating system refused a read or write, or a database server could not be reached. */
   | 'io'
   /** A snapshot was refused: its compaction lease has since been given to another holder. */
-  | 'fenced';
+  | 'fenced'
+  /** A write was refused: the document was deleted after the writer loaded it. */
+  | 'deleted';
 
 /** The one error class of the storage layer; `code` says what went wrong. */
 export class StorageError extends Error {

@@ -5,10 +5,12 @@ import {
   StorageError,
   TITLE_MAX_LENGTH,
   type CompactionLeases,
+  type DeletionGenerations,
   type DocumentInfo,
   type DocumentStore,
   type SnapshotMetadata,
   type StoredDocument,
+  type WriteOptions,
 } from './DocumentStore.js';
 import { foldSnapshot } from './foldSnapshot.js';
 import { isPostgresUnavailable, postgresError } from './postgresErrors.js';
@@ -61,6 +63,7 @@ export function isPostgresUrl(value: string): boolean {
  */
 export class PostgresDocumentStore implements DocumentStore {
   readonly leases: CompactionLeases;
+  readonly deletions: DeletionGenerations;
   readonly #pool: Pool;
   /** `host:port/database`, for messages. */
   readonly #server: string;
@@ -78,6 +81,15 @@ export class PostgresDocumentStore implements DocumentStore {
     this.leases = {
       acquire: (documentName, holder, ttlMs) => this.#track(this.#acquireLease(documentName, holder, ttlMs)),
       release: (documentName, holder) => this.#track(this.#releaseLease(documentName, holder)),
+    };
+    this.deletions = {
+      current: async (documentName) => {
+        this.#assertOpen();
+        const { rows } = await this.#track(
+          this.#query<{ generation: string }>(`read the generation of "${documentName}"`, 'SELECT generation FROM tandem_generations WHERE name = $1', [documentName]),
+        );
+        return rows[0] === undefined ? 0 : Number(rows[0].generation);
+      },
     };
   }
 
@@ -141,18 +153,19 @@ export class PostgresDocumentStore implements DocumentStore {
     return { ...infoOf({ ...row, size }), snapshot, updates, warnings: [] };
   }
 
-  async appendUpdates(documentName: string, updates: readonly Uint8Array[]): Promise<void> {
+  async appendUpdates(documentName: string, updates: readonly Uint8Array[], options: WriteOptions = {}): Promise<void> {
     this.#assertOpen();
     assertStorableName(documentName);
     if (updates.length === 0) return;
     // Copies now: the caller may reuse its arrays while the append waits for its turn.
     const records = updates.map((update) => Buffer.from(update));
-    await this.#track(this.#enqueueAppend(documentName, () => this.#append(documentName, records)));
+    await this.#track(this.#enqueueAppend(documentName, () => this.#append(documentName, records, options.generation)));
   }
 
-  async #append(documentName: string, records: Buffer[]): Promise<void> {
+  async #append(documentName: string, records: Buffer[], generation: number | undefined): Promise<void> {
     const insert = () =>
       this.#transaction(`append to "${documentName}"`, async (client) => {
+        if (generation !== undefined) await this.#assertGeneration(client, documentName, generation);
         await client.query('INSERT INTO tandem_documents (name) VALUES ($1) ON CONFLICT (name) DO NOTHING', [documentName]);
         // Identity values are drawn in row order, so `seq` keeps the order of `records`.
         await client.query(
@@ -189,6 +202,7 @@ export class PostgresDocumentStore implements DocumentStore {
            RETURNING CASE WHEN d.snapshot_folded OR d.snapshot_token IS DISTINCT FROM $2::bigint THEN d.snapshot END AS replaced`,
           [documentName, fencingToken ?? null],
         );
+        if (metadata.generation !== undefined) await this.#assertGeneration(client, documentName, metadata.generation);
         if (fencingToken !== undefined) await this.#assertFencingToken(client, documentName, fencingToken);
         const { rows: records } = await client.query<{ seq: string; data: Buffer }>('SELECT seq, data FROM tandem_updates WHERE name = $1 ORDER BY seq', [documentName]);
         const fold = foldSnapshot(copy, rows[0]?.replaced ?? null, records.map((record) => record.data));
@@ -218,10 +232,28 @@ export class PostgresDocumentStore implements DocumentStore {
     }
   }
 
+  /**
+   * Refuses the write when the document was deleted after the writer loaded it. The generation row
+   * is created if missing and share-locked until COMMIT: a deletion (which moves it on) waits for
+   * writes already checked, and writes that come after it see the new generation.
+   */
+  async #assertGeneration(client: PoolClient, documentName: string, generation: number): Promise<void> {
+    await client.query('INSERT INTO tandem_generations (name, generation) VALUES ($1, 0) ON CONFLICT (name) DO NOTHING', [documentName]);
+    const { rows } = await client.query<{ generation: string }>('SELECT generation FROM tandem_generations WHERE name = $1 FOR SHARE', [documentName]);
+    const current = Number(rows[0]?.generation ?? 0);
+    if (current !== generation) throw new StorageError('deleted', `"${documentName}" was deleted after this instance loaded it; the write is refused so it does not come back`);
+  }
+
   async delete(documentName: string): Promise<boolean> {
     this.#assertOpen();
     return this.#track(
       this.#transaction(`delete "${documentName}"`, async (client) => {
+        // First, so writes checked against the old generation finish before the rows go (see #assertGeneration).
+        await client.query(
+          `INSERT INTO tandem_generations AS g (name, generation) VALUES ($1, 1)
+           ON CONFLICT (name) DO UPDATE SET generation = g.generation + 1`,
+          [documentName],
+        );
         const { rowCount } = await client.query('DELETE FROM tandem_documents WHERE name = $1', [documentName]);
         // The lease row stays and its token moves on: a holder still compacting the deleted document is
         // fenced instead of writing it back, and no later holder can be handed a token it held before.

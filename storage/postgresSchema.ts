@@ -10,6 +10,9 @@ import type { ClientBase } from 'pg';
  *   the snapshot back to fold it (see `foldSnapshot`).
  * - `tandem_updates`: the log, in `seq` order. A compaction deletes exactly the records it read, by
  *   `seq`, so records another instance appends meanwhile stay. The primary key is the (name, seq) index.
+ * - `tandem_generations`: how many times each document was deleted. Writes that name the generation
+ *   they loaded are refused once it moved on, so an instance that still has a deleted document open
+ *   cannot write it back. Rows outlive their documents.
  * - `tandem_leases`: one row per document whose compaction lease was ever taken: its holder (null when
  *   nobody has it), the fencing token, and when it runs out (database clock). Rows outlive their
  *   documents, so tokens only ever grow.
@@ -36,6 +39,10 @@ CREATE TABLE IF NOT EXISTS tandem_leases (
   holder text,
   token bigint NOT NULL,
   expires_at timestamptz NOT NULL
+);
+CREATE TABLE IF NOT EXISTS tandem_generations (
+  name text PRIMARY KEY,
+  generation bigint NOT NULL
 );`;
 
 /**

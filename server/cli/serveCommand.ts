@@ -41,8 +41,8 @@ export async function runServeCommand(env: Record<string, string | undefined>, a
     if (config.store !== 'json' && config.store !== 'memory') {
       postgres = await PostgresDocumentStore.open({
         url: config.store,
-        // A holder paused inside a snapshot's transaction loses its locks when it would lose its lease.
-        idleInTransactionTimeoutMs: config.compactionLeaseMs,
+        // A holder paused inside a snapshot's transaction loses its locks, at the latest when it would lose its lease.
+        idleInTransactionTimeoutMs: Math.min(config.compactionLeaseMs, 30_000),
         // The pool reconnects by itself; failed saves are logged and retried by the rooms.
         onConnectionError: (error) => logger.warn({ err: error }, 'a PostgreSQL connection broke; reconnecting when next needed'),
       });
@@ -66,7 +66,7 @@ export async function runServeCommand(env: Record<string, string | undefined>, a
     logger.fatal({ err: error, dataDir: config.dataDir }, `cannot open ${what}: ${error instanceof Error ? error.message : String(error)}`);
     process.exit(1);
   }
-  const instanceId = config.instanceId ?? createInstanceId();
+  const instanceId = createInstanceId(config.instanceId);
   const cluster = config.redisUrl === null ? null : await RedisBus.open({ url: config.redisUrl, instanceId, logger });
 
   let shuttingDown = false;

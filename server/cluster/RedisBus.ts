@@ -6,7 +6,7 @@ import { decodeClusterFrame, encodeClusterFrame, type ClusterFrame } from './clu
 /** What a link needs from a room: the methods of `Room` that serve other instances. */
 export interface ClusterRoom {
   applyRemoteUpdate(update: Uint8Array): void;
-  applyRemoteAwareness(update: Uint8Array): void;
+  applyRemoteAwareness(update: Uint8Array, from: string): void;
   encodeStateVector(): Uint8Array;
   encodeMissing(stateVector: Uint8Array): Uint8Array;
   encodeLocalAwareness(): Uint8Array;
@@ -28,6 +28,8 @@ export interface ClusterStats {
   framesDropped: number;
   /** Times the connection came back and every open document was resynchronised. */
   resyncs: number;
+  /** Frames from Redis that did not decode (dropped). */
+  malformedFrames: number;
 }
 
 export interface RedisBusOptions {
@@ -43,6 +45,12 @@ const EMPTY_UPDATE_BYTES = 2;
 const EMPTY_AWARENESS_BYTES = 1;
 /** How long the first connection may take at start-up before the server starts without Redis (it keeps trying). */
 const FIRST_CONNECT_WAIT_MS = 5000;
+/**
+ * Each connection is pinged this often, and one that has not answered within the same time is
+ * dropped and reconnected: a Redis that stopped answering (a frozen host, a silent network
+ * partition) would otherwise look connected for the many minutes TCP takes to notice.
+ */
+const HEALTH_CHECK_MS = 2000;
 
 /**
  * Shares live documents between server instances over Redis pub/sub: one channel per open
@@ -64,7 +72,8 @@ export class RedisBus {
   #connected = false;
   #everConnected = false;
   #closed = false;
-  readonly #stats: Omit<ClusterStats, 'connected'> = { framesPublished: 0, framesReceived: 0, bytesPublished: 0, bytesReceived: 0, framesDropped: 0, resyncs: 0 };
+  readonly #stats: Omit<ClusterStats, 'connected'> = { framesPublished: 0, framesReceived: 0, bytesPublished: 0, bytesReceived: 0, framesDropped: 0, resyncs: 0, malformedFrames: 0 };
+  readonly #healthCheck: NodeJS.Timeout;
 
   private constructor(options: RedisBusOptions) {
     this.instanceId = options.instanceId;
@@ -89,6 +98,27 @@ export class RedisBus {
       connection.on('error', (error: Error) => this.#logger.debug({ err: error }, 'Redis connection error'));
     }
     this.#subscriber.on('messageBuffer', (channel: Buffer, message: Buffer) => this.#receive(channel.toString(), message));
+    this.#healthCheck = setInterval(() => {
+      for (const connection of [this.#publisher, this.#subscriber]) void this.#checkHealth(connection);
+    }, HEALTH_CHECK_MS).unref();
+  }
+
+  async #checkHealth(connection: Redis): Promise<void> {
+    if (connection.status !== 'ready') return;
+    let timer: NodeJS.Timeout | undefined;
+    const answered = await Promise.race([
+      connection.ping().then(
+        () => true,
+        () => false,
+      ),
+      new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), HEALTH_CHECK_MS))),
+    ]);
+    clearTimeout(timer);
+    if (!answered && connection.status === 'ready' && !this.#closed) {
+      this.#logger.warn(`Redis did not answer a ping within ${HEALTH_CHECK_MS} ms; reconnecting`);
+      // Reconnects (the retry strategy applies); the 'close' it causes marks the bus as down.
+      connection.disconnect(true);
+    }
   }
 
   /**
@@ -136,10 +166,7 @@ export class RedisBus {
     }
     links.add(link);
     if (links.size === 1 && this.#connected) {
-      await this.#subscriber.subscribe(channel).catch((error: unknown) => {
-        // Subscribed again, with a resync, once the connection is back.
-        this.#logger.warn({ err: error, documentName }, 'could not subscribe to a document; it is shared again once Redis answers');
-      });
+      await this.#subscriber.subscribe(channel).catch((error: unknown) => this.#subscriptionFailed(error));
     }
     return link;
   }
@@ -151,6 +178,7 @@ export class RedisBus {
 
   async close(): Promise<void> {
     this.#closed = true;
+    clearInterval(this.#healthCheck);
     this.#channels.clear();
     await Promise.allSettled([this.#publisher.quit(), this.#subscriber.quit()]);
     this.#publisher.disconnect();
@@ -168,7 +196,8 @@ export class RedisBus {
     this.#stats.bytesPublished += bytes.byteLength;
     this.#publisher.publish(channel, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)).catch((error: unknown) => {
       this.#stats.framesDropped += 1;
-      this.#logger.warn({ err: error, kind: frame.kind }, 'could not publish to Redis; the next resync carries it');
+      // The message only: ioredis attaches the command's arguments, which are document content.
+      this.#logger.warn({ reason: error instanceof Error ? error.message : String(error), kind: frame.kind }, 'could not publish to Redis; the next resync carries it');
     });
   }
 
@@ -177,26 +206,36 @@ export class RedisBus {
     const links = this.#channels.get(link.channel);
     if (!links?.delete(link) || links.size > 0) return;
     this.#channels.delete(link.channel);
-    if (this.#connected) {
-      this.#subscriber.unsubscribe(link.channel).catch((error: unknown) => this.#logger.debug({ err: error }, 'could not unsubscribe'));
+    // While the subscriber is down the channel is gone with it, and `#handleReady` subscribes only to channels still wanted.
+    if (this.#subscriber.status === 'ready') {
+      this.#subscriber.unsubscribe(link.channel).catch((error: unknown) => this.#logger.debug({ reason: error instanceof Error ? error.message : String(error) }, 'could not unsubscribe'));
     }
+  }
+
+  /**
+   * A subscription Redis refused while connected (an ACL, say) would leave a document unshared with
+   * nothing to retry it: the subscriber is reconnected, and the resync after it subscribes again.
+   */
+  #subscriptionFailed(error: unknown): void {
+    this.#logger.warn({ reason: error instanceof Error ? error.message : String(error) }, 'could not subscribe to a document channel; reconnecting to Redis to subscribe again');
+    if (this.#subscriber.status === 'ready' && !this.#closed) this.#subscriber.disconnect(true);
   }
 
   async #handleReady(): Promise<void> {
     if (this.#closed || this.#connected || this.#publisher.status !== 'ready' || this.#subscriber.status !== 'ready') return;
-    this.#connected = true;
-    const firstConnection = !this.#everConnected;
-    this.#everConnected = true;
     const channels = [...this.#channels.keys()];
     if (channels.length > 0) {
       try {
         await this.#subscriber.subscribe(...channels);
       } catch (error) {
-        // The connection dropped again; the next 'ready' tries again.
-        this.#logger.warn({ err: error }, 'could not subscribe again after Redis came back');
+        this.#subscriptionFailed(error);
         return;
       }
     }
+    // Only now: what is published from here on reaches every document's room.
+    this.#connected = true;
+    const firstConnection = !this.#everConnected;
+    this.#everConnected = true;
     if (firstConnection && channels.length === 0) return;
     this.#stats.resyncs += 1;
     this.#logger.info({ documents: channels.length }, `Redis answers again: resynchronising ${channels.length} open document(s) with the other instances`);
@@ -211,20 +250,20 @@ export class RedisBus {
     this.#logger.error('lost the connection to Redis: relaying among this instance’s own peers only (every change is still saved); retrying');
   }
 
+  /** Never throws: ioredis re-throws a listener's exception outside any handler, which would end the process. */
   #receive(channel: string, message: Buffer): void {
     const links = this.#channels.get(channel);
     if (!links) return;
-    let frame: ClusterFrame | null;
     try {
-      frame = decodeClusterFrame(new Uint8Array(message.buffer, message.byteOffset, message.byteLength));
+      const frame = decodeClusterFrame(new Uint8Array(message.buffer, message.byteOffset, message.byteLength));
+      if (frame === null || frame.from === this.instanceId) return;
+      this.#stats.framesReceived += 1;
+      this.#stats.bytesReceived += message.byteLength;
+      for (const link of links) link.receive(frame);
     } catch (error) {
-      this.#logger.warn({ err: error, channel }, 'dropped a malformed frame from Redis');
-      return;
+      this.#stats.malformedFrames += 1;
+      this.#logger.warn({ reason: error instanceof Error ? error.message : String(error), channel }, 'dropped a frame from Redis that does not decode');
     }
-    if (frame === null || frame.from === this.instanceId) return;
-    this.#stats.framesReceived += 1;
-    this.#stats.bytesReceived += message.byteLength;
-    for (const link of links) link.receive(frame);
   }
 }
 
@@ -235,6 +274,8 @@ class Link implements RoomLink {
   readonly #onDeleted: () => void;
   #room: ClusterRoom | null = null;
   #closed = false;
+  /** A deletion heard before the room was attached: the room was loaded from a document that is gone. */
+  #deletedBeforeAttach = false;
 
   constructor(bus: RedisBus, channel: string, onDeleted: () => void) {
     this.#bus = bus;
@@ -244,6 +285,10 @@ class Link implements RoomLink {
 
   attach(room: ClusterRoom): void {
     this.#room = room;
+    if (this.#deletedBeforeAttach) {
+      this.#onDeleted();
+      return;
+    }
     this.sayHello();
   }
 
@@ -267,15 +312,19 @@ class Link implements RoomLink {
   }
 
   receive(frame: ClusterFrame): void {
+    if (this.#closed) return;
     const room = this.#room;
-    if (!room || this.#closed) return;
+    if (!room) {
+      if (frame.kind === 'deleted') this.#deletedBeforeAttach = true;
+      return;
+    }
     const self = this.#bus.instanceId;
     switch (frame.kind) {
       case 'update':
         room.applyRemoteUpdate(frame.update);
         return;
       case 'awareness':
-        room.applyRemoteAwareness(frame.update);
+        room.applyRemoteAwareness(frame.update, frame.from);
         return;
       case 'hello':
         this.#bus.publish(this.channel, {
@@ -290,7 +339,7 @@ class Link implements RoomLink {
       case 'welcome': {
         if (frame.to !== self) return;
         if (frame.update.byteLength > EMPTY_UPDATE_BYTES) room.applyRemoteUpdate(frame.update);
-        if (frame.awareness.byteLength > EMPTY_AWARENESS_BYTES) room.applyRemoteAwareness(frame.awareness);
+        if (frame.awareness.byteLength > EMPTY_AWARENESS_BYTES) room.applyRemoteAwareness(frame.awareness, frame.from);
         // What only this instance has (edits made while Redis was away) goes to everyone.
         const missing = room.encodeMissing(frame.stateVector);
         if (missing.byteLength > EMPTY_UPDATE_BYTES) this.publishUpdate(missing);

@@ -1,5 +1,6 @@
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
+import * as Y from 'yjs';
 
 /**
  * What server instances say to each other about one document, on that document's Redis
@@ -61,7 +62,7 @@ export function decodeClusterFrame(bytes: Uint8Array): ClusterFrame | null {
       frame = { kind, from, update: decoding.readVarUint8Array(decoder) };
       break;
     case 'hello':
-      frame = { kind, from, stateVector: decoding.readVarUint8Array(decoder) };
+      frame = { kind, from, stateVector: readStateVector(decoder) };
       break;
     case 'welcome':
       frame = {
@@ -69,7 +70,7 @@ export function decodeClusterFrame(bytes: Uint8Array): ClusterFrame | null {
         from,
         to: decoding.readVarString(decoder),
         update: decoding.readVarUint8Array(decoder),
-        stateVector: decoding.readVarUint8Array(decoder),
+        stateVector: readStateVector(decoder),
         awareness: decoding.readVarUint8Array(decoder),
       };
       break;
@@ -81,4 +82,11 @@ export function decodeClusterFrame(bytes: Uint8Array): ClusterFrame | null {
   }
   if (decoding.hasContent(decoder)) throw new Error(`trailing bytes after a ${kind} frame`);
   return frame;
+}
+
+/** A state vector, checked now: answering a `hello` encodes against it, and a broken one would throw there. */
+function readStateVector(decoder: decoding.Decoder): Uint8Array {
+  const stateVector = decoding.readVarUint8Array(decoder);
+  Y.decodeStateVector(stateVector);
+  return stateVector;
 }

@@ -21,9 +21,9 @@ export interface ServerConfig {
   store: StoreSetting;
   /** `--redis` / `REDIS_URL`. `redis://host:port` shared by several instances, which then share live documents; needs a PostgreSQL store. Default none. */
   redisUrl: string | null;
-  /** `--instance-id` / `INSTANCE_ID`. Names this instance in logs and compaction leases; unique per instance. Default: host name, process id and a random suffix. */
+  /** `--instance-id` / `INSTANCE_ID`. Names this instance in logs and compaction leases (a random suffix per process is added). Default: host name and process id. */
   instanceId: string | null;
-  /** `--compaction-lease-ms` / `COMPACTION_LEASE_MS`. On a shared store, how long one instance keeps the right to compact a document after its last snapshot. Default 30 000. */
+  /** `--compaction-lease-ms` / `COMPACTION_LEASE_MS`. On a shared store, how long one instance keeps the right to compact a document after its last snapshot. Default 90 000. */
   compactionLeaseMs: number;
   /** `--log-level` / `LOG_LEVEL`. Default `info`. */
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -95,7 +95,8 @@ export const DEFAULT_CONFIG: ServerConfig = {
   store: 'json',
   redisUrl: null,
   instanceId: null,
-  compactionLeaseMs: 30_000,
+  // Longer than the snapshot max wait (60 s), so a holder editing steadily renews it before it runs out.
+  compactionLeaseMs: 90_000,
   logLevel: 'info',
   snapshotIdleMs: 5000,
   snapshotMaxWaitMs: 60_000,
@@ -237,7 +238,7 @@ Options (flag, environment variable, default):
 Several instances (see README, "Scaling out"):
   --redis URL                 REDIS_URL               (none)     redis://host:port; instances share live documents (needs a postgres store)
   --instance-id NAME          INSTANCE_ID             (host-pid) names this instance in logs and compaction leases
-  --compaction-lease-ms N     COMPACTION_LEASE_MS     30000      one instance at a time compacts a document, for this long
+  --compaction-lease-ms N     COMPACTION_LEASE_MS     90000      one instance at a time compacts a document, for this long
 
 Access (see README, "Security"):
   --auth-secret SECRET        AUTH_SECRET             (none)     require access tokens signed with this (32+ chars)
@@ -482,10 +483,11 @@ export function loadConfig(env: Record<string, string | undefined>, argv: string
 export function withoutPassword(url: string): string {
   try {
     const parsed = new URL(url);
-    if (parsed.password === '') return url;
-    parsed.password = '***';
+    if (parsed.password !== '') parsed.password = '***';
+    // pg and ioredis also take a password as a query parameter.
+    if (parsed.searchParams.has('password')) parsed.searchParams.set('password', '***');
     return parsed.toString();
   } catch {
-    return url.replace(/:[^:@/]*@/, ':***@');
+    return url.replace(/:[^:@/]*@/, ':***@').replace(/([?&]password=)[^&]*/gi, '$1***');
   }
 }

@@ -25,6 +25,8 @@ export function storageFailure(c: Context<AppEnv>, error: StorageError): Respons
       return c.json<ErrorBody>({ error: { code: 'document-damaged', message: 'the stored document is damaged; the server operator can recover it (tandem check)' } }, 500);
     case 'closed':
       return shuttingDown(c);
+    case 'deleted':
+      return c.json<ErrorBody>({ error: { code: 'not-found', message: 'this document was deleted meanwhile' } }, 404);
     case 'invalid-name':
       return c.json<ErrorBody>({ error: { code: 'bad-document-name', message: 'this document name cannot be stored' } }, 400);
     case 'io':

@@ -199,7 +199,7 @@ export function createServerMetrics(options: ServerMetricsOptions): ServerMetric
     });
     new Counter({
       name: 'tandem_redis_frames_total',
-      help: 'Frames to and from the other instances: published, received, dropped (Redis unreachable; the resync that follows carries their content).',
+      help: 'Frames to and from the other instances: published, received, dropped (Redis unreachable; the resync that follows carries their content), malformed (did not decode; dropped).',
       labelNames: ['direction'] as const,
       registers,
       collect() {
@@ -208,6 +208,7 @@ export function createServerMetrics(options: ServerMetricsOptions): ServerMetric
         this.inc({ direction: 'published' }, stats.framesPublished);
         this.inc({ direction: 'received' }, stats.framesReceived);
         this.inc({ direction: 'dropped' }, stats.framesDropped);
+        this.inc({ direction: 'malformed' }, stats.malformedFrames);
       },
     });
     new Counter({

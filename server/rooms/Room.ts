@@ -50,6 +50,10 @@ export interface RoomOptions {
   onDocumentEvent?: (event: DocumentEvent) => void;
   /** Where changes made here go so other server instances get them (see `server/cluster`); none for a single instance. */
   relay?: RoomRelay;
+  /** On shared stores: the document's deletion generation when it was loaded (`DocumentStore.deletions`); writes carry it. */
+  generation?: number;
+  /** Another instance deleted the document (the store refused a write with `deleted`); the registry drops the room. */
+  onDeletedElsewhere?: (room: Room) => void;
   /** Who this server instance is to stores with compaction leases (`DocumentStore.leases`), and how long it holds one. */
   compactionLease?: CompactionLeaseOptions;
 }
@@ -71,7 +75,7 @@ export interface CompactionLeaseOptions {
   ttlMs: number;
 }
 
-const DEFAULT_COMPACTION_LEASE: CompactionLeaseOptions = { holder: 'tandem', ttlMs: 30_000 };
+const DEFAULT_COMPACTION_LEASE: CompactionLeaseOptions = { holder: 'tandem', ttlMs: 90_000 };
 
 /** Something that happened to a document, for observers such as webhooks. Rooms report `created` and `changed`; the registry `deleted`. */
 export interface DocumentEvent {
@@ -157,6 +161,10 @@ export class Room {
   /** Whether observers know the document exists (it was stored, or its first change was reported as `created`). */
   #reportedExisting: boolean;
   readonly #relay: RoomRelay | null;
+  readonly #generation: number | undefined;
+  readonly #onDeletedElsewhere: ((room: Room) => void) | undefined;
+  /** Which other instance serves each awareness client id it relayed (see `applyRemoteAwareness`). */
+  readonly #remoteAwarenessOwners = new Map<number, string>();
   readonly #compactionLease: CompactionLeaseOptions;
 
   constructor(options: RoomOptions) {
@@ -173,6 +181,8 @@ export class Room {
     this.#onDocumentEvent = options.onDocumentEvent;
     this.#reportedExisting = this.#wasStored;
     this.#relay = options.relay ?? null;
+    this.#generation = options.generation;
+    this.#onDeletedElsewhere = options.onDeletedElsewhere;
     this.#compactionLease = options.compactionLease ?? DEFAULT_COMPACTION_LEASE;
     if (stored) {
       const warn = (warning: string) => this.#logger.warn({ documentName: this.documentName }, warning);
@@ -193,7 +203,7 @@ export class Room {
     this.#journal = new UpdateJournal({
       retryBaseMs,
       retryMaxMs,
-      append: (updates) => this.#timeSave('log', () => this.#store.appendUpdates(this.documentName, updates)),
+      append: (updates) => this.#appendToLog(updates),
       describeState: () => this.#describeState(),
       onDurable: (state) => this.#handleDurable(state),
       onSettled: () => this.#onMaybeIdle(this),
@@ -388,23 +398,25 @@ export class Room {
    */
   applyRemoteUpdate(update: Uint8Array): void {
     if (this.#destroyed) return;
+    this.#wholeDocumentFrame = null;
     try {
+      // Decoded in full first, as for peers' updates: Yjs would apply the structs of a truncated one before failing.
       Y.decodeUpdate(update);
+      Y.applyUpdate(this.doc, update, REMOTE_ORIGIN);
     } catch (error) {
       this.#metrics?.error('cluster');
       this.#logger.warn({ err: error, documentName: this.documentName }, 'dropped an invalid update relayed by another instance');
-      return;
     }
-    this.#wholeDocumentFrame = null;
-    Y.applyUpdate(this.doc, update, REMOTE_ORIGIN);
   }
 
   /**
-   * Applies presence another server instance relayed. A client that shows up there with a newer
-   * state has moved to that instance (it reconnected through the load balancer): this room no
-   * longer speaks for it, so the old connection's close here will not remove its presence.
+   * Applies presence the instance `from` relayed for its own peers. A client served here can be
+   * neither removed nor changed from there, unless it shows up there with a newer state: then it
+   * has moved (it reconnected through the load balancer), this room no longer speaks for it, and
+   * its old connection's close here will not remove it. A client another instance serves may only
+   * be removed by that instance.
    */
-  applyRemoteAwareness(update: Uint8Array): void {
+  applyRemoteAwareness(update: Uint8Array, from: string): void {
     if (this.#destroyed) return;
     let entries: AwarenessEntry[];
     try {
@@ -414,10 +426,25 @@ export class Room {
       this.#logger.warn({ err: error, documentName: this.documentName }, 'dropped invalid presence relayed by another instance');
       return;
     }
-    const accepted = entries.filter((entry) => entry.clientId !== this.doc.clientID && this.#awarenessEntryChangesState(entry));
-    for (const { clientId } of accepted) {
-      this.#awarenessOwners.get(clientId)?.awarenessClientIds.delete(clientId);
-      this.#awarenessOwners.delete(clientId);
+    const accepted = entries.filter((entry) => {
+      if (entry.clientId === this.doc.clientID) return false;
+      const localOwner = this.#awarenessOwners.get(entry.clientId);
+      if (localOwner) {
+        // The same or a newer state there: the client reconnected there (stock clients keep their clock).
+        const known = this.awareness.meta.get(entry.clientId);
+        if (entry.state === null || (known !== undefined && entry.clock < known.clock)) return false;
+        localOwner.awarenessClientIds.delete(entry.clientId);
+        this.#awarenessOwners.delete(entry.clientId);
+        this.#remoteAwarenessOwners.set(entry.clientId, from);
+        return this.#awarenessEntryChangesState(entry);
+      }
+      if (!this.#awarenessEntryChangesState(entry)) return false;
+      const remoteOwner = this.#remoteAwarenessOwners.get(entry.clientId);
+      return !(entry.state === null && remoteOwner !== undefined && remoteOwner !== from);
+    });
+    for (const { clientId, state } of accepted) {
+      if (state === null) this.#remoteAwarenessOwners.delete(clientId);
+      else this.#remoteAwarenessOwners.set(clientId, from);
     }
     if (accepted.length > 0) awarenessProtocol.applyAwarenessUpdate(this.awareness, encodeAwarenessEntries(accepted), REMOTE_ORIGIN);
   }
@@ -519,15 +546,33 @@ export class Room {
     }
     const accepted: AwarenessEntry[] = [];
     const introduced = new Set<number>();
-    for (const entry of decodeAwarenessEntries(update, MAX_AWARENESS_ENTRIES)) {
+    /**
+     * An id another instance served that this peer re-announced unchanged: it reconnected here (stock
+     * clients keep the clock). Only a connection's first announcement of a single state counts: stock
+     * clients also echo everyone else's presence back, unchanged, and an echo claims nothing.
+     */
+    const claimed = new Set<number>();
+    const entries = decodeAwarenessEntries(update, MAX_AWARENESS_ENTRIES);
+    const mayClaim = entries.length === 1 && peer.introducedAwarenessIds.size === 0;
+    for (const entry of entries) {
       if (entry.clientId === this.doc.clientID) throw new ProtocolError('awareness update claims the server’s client id');
-      if (!this.#awarenessEntryChangesState(entry)) continue;
+      if (this.#remoteAwarenessOwners.has(entry.clientId)) {
+        // Someone another instance serves: only that person, reconnected here, may speak for the id now.
+        if (entry.state === null || !this.#mayTakeOverRemotePresence(peer, entry.clientId)) continue;
+        if (!this.#awarenessEntryChangesState(entry)) {
+          if (mayClaim) claimed.add(entry.clientId);
+          continue;
+        }
+      } else if (!this.#awarenessEntryChangesState(entry)) {
+        continue;
+      }
       const owner = this.#awarenessOwners.get(entry.clientId);
       // Only a client itself may say it left, and only the same person may move an id to a new connection.
       if (owner && owner !== peer && (entry.state === null || !peer.isSamePersonAs(owner))) continue;
       if (owner !== peer && !peer.awarenessClientIds.has(entry.clientId)) introduced.add(entry.clientId);
       accepted.push(peer.identity && entry.state !== null ? { ...entry, state: stampIdentity(entry.state, peer.identity) } : entry);
     }
+    for (const clientId of claimed) introduced.add(clientId);
     if (peer.awarenessClientIds.size + introduced.size > MAX_AWARENESS_CLIENTS_PER_PEER) {
       throw new ProtocolError(`connection announces ${peer.awarenessClientIds.size + introduced.size} awareness clients; at most ${MAX_AWARENESS_CLIENTS_PER_PEER}`);
     }
@@ -546,7 +591,21 @@ export class Room {
         this.#logger.info({ documentName: this.documentName, clientId, conn: peer.id, previousConn: previous.id }, 'awareness client moved to a newer connection');
       }
     }
+    for (const clientId of claimed) {
+      // No state changes, so no update event sets the owner or tells the other instances: the claim does both.
+      this.#remoteAwarenessOwners.delete(clientId);
+      peer.awarenessClientIds.add(clientId);
+      this.#awarenessOwners.set(clientId, peer);
+    }
+    if (claimed.size > 0) this.#relay?.publishAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...claimed]));
     return accepted;
+  }
+
+  /** Whether `peer` is the person whose presence another instance relayed under `clientId` (on open servers, anyone is). */
+  #mayTakeOverRemotePresence(peer: Peer, clientId: number): boolean {
+    if (peer.identity === null) return true;
+    const state = this.awareness.states.get(clientId) as { user?: { name?: unknown; color?: unknown } } | undefined;
+    return state?.user?.name === peer.identity.name && state.user.color === peer.identity.color;
   }
 
   /** Mirrors y-protocols' rule for when an entry replaces the known state of its client. */
@@ -610,9 +669,11 @@ export class Room {
       for (const clientId of [...added, ...updated]) {
         origin.awarenessClientIds.add(clientId);
         this.#awarenessOwners.set(clientId, origin);
+        this.#remoteAwarenessOwners.delete(clientId);
       }
     }
     for (const clientId of removed) {
+      this.#remoteAwarenessOwners.delete(clientId);
       this.#awarenessOwners.get(clientId)?.awarenessClientIds.delete(clientId);
       this.#awarenessOwners.delete(clientId);
     }
@@ -625,11 +686,14 @@ export class Room {
   };
 
   async #writeSnapshot(): Promise<void> {
+    if (this.#destroyed) return;
     const fencingToken = await this.#takeCompactionLease();
     if (fencingToken === null) {
-      // Another instance compacts this document; the log holds every change meanwhile.
+      // Another instance compacts this document; the log holds every change meanwhile. The size
+      // estimate is made exact here, as a snapshot would: it only grows between snapshots.
       this.#updatesSinceSnapshot = 0;
       this.#bytesSinceSnapshot = 0;
+      this.#estimatedBytes = Y.encodeStateAsUpdate(this.doc).byteLength;
       return;
     }
     const state = Y.encodeStateAsUpdate(this.doc);
@@ -640,9 +704,17 @@ export class Room {
     const startedAt = performance.now();
     try {
       const title = documentTitle(this.doc);
-      const metadata = { ...(title === null ? {} : { title }), ...(fencingToken === undefined ? {} : { fencingToken }) };
+      const metadata = {
+        ...(title === null ? {} : { title }),
+        ...(fencingToken === undefined ? {} : { fencingToken }),
+        ...(this.#generation === undefined ? {} : { generation: this.#generation }),
+      };
       await this.#timeSave('snapshot', () => this.#store.writeSnapshot(this.documentName, state, metadata));
     } catch (error) {
+      if (error instanceof StorageError && error.code === 'deleted') {
+        this.#deletedElsewhere(error);
+        return;
+      }
       if (error instanceof StorageError && error.code === 'fenced') {
         // This instance was paused past its lease and another took over: its snapshot is refused, which is the point.
         this.#logger.info({ documentName: this.documentName }, 'another instance took over compacting this document; snapshot not written');
@@ -655,6 +727,22 @@ export class Room {
       { documentName: this.documentName, bytes: state.byteLength, coveredUpdates: updates, ms: Math.round(performance.now() - startedAt) },
       'snapshot written',
     );
+  }
+
+  /** Appends a batch to the log, unless another instance deleted the document meanwhile (then the batch is dropped with it). */
+  async #appendToLog(updates: Uint8Array[]): Promise<void> {
+    try {
+      await this.#timeSave('log', () => this.#store.appendUpdates(this.documentName, updates, this.#generation === undefined ? {} : { generation: this.#generation }));
+    } catch (error) {
+      if (!(error instanceof StorageError && error.code === 'deleted')) throw error;
+      this.#deletedElsewhere(error);
+    }
+  }
+
+  #deletedElsewhere(error: StorageError): void {
+    if (this.#destroyed) return;
+    this.#logger.info({ documentName: this.documentName, reason: error.message }, 'the document was deleted on another instance; dropping it here');
+    this.#onDeletedElsewhere?.(this);
   }
 
   /**

@@ -312,6 +312,8 @@ export class RoomRegistry {
       // Cleared before the wait: a deletion that starts during it must still be seen after the read.
       this.#deletedWhileLoading.delete(documentName);
       await this.#deleting.get(documentName)?.catch(() => undefined);
+      // Read before the content: a deletion in between makes this room's writes refused, not resurrecting.
+      const generation = await this.#options.store.deletions?.current(documentName);
       const stored = await this.#options.store.load(documentName);
       if (this.#deletedWhileLoading.has(documentName)) continue;
       const room = new Room({
@@ -325,6 +327,8 @@ export class RoomRegistry {
         onMaybeIdle: (idleRoom) => this.#unloadIfIdle(idleRoom),
         onDocumentEvent: this.#options.onDocumentEvent,
         relay: link,
+        ...(generation === undefined ? {} : { generation }),
+        onDeletedElsewhere: (deleted) => this.#deletedElsewhere(deleted.documentName),
         ...(this.#options.compactionLease ? { compactionLease: this.#options.compactionLease } : {}),
       });
       this.#rooms.set(documentName, room);
@@ -341,9 +345,10 @@ export class RoomRegistry {
   #deletedElsewhere(documentName: string): void {
     const room = this.#rooms.get(documentName);
     if (!room || room.destroyed) return;
-    room.closePeers(CloseCode.documentDeleted, 'this document was deleted');
-    room.destroy();
+    // Destroyed before its peers go: the last one leaving must not start an unload, which saves.
     this.#rooms.delete(documentName);
+    room.destroy();
+    room.closePeers(CloseCode.documentDeleted, 'this document was deleted');
     this.#options.logger.info({ documentName }, 'document deleted on another instance; closed its peers here');
   }
 

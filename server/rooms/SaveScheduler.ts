@@ -60,7 +60,7 @@ export class SaveScheduler {
    */
   async flush(): Promise<void> {
     const target = this.#generation;
-    while (this.#savedGeneration < target) {
+    while (this.#savedGeneration < target && !this.#closed) {
       if (this.#inFlight) {
         // Its failure is reported through onError; the loop then saves again at once.
         await this.#inFlight.catch(() => undefined);
@@ -85,6 +85,7 @@ export class SaveScheduler {
 
   #arm(delayMs: number): void {
     this.#disarm();
+    if (this.#closed) return;
     this.#timer = setTimeout(() => {
       this.#timer = null;
       if (this.#inFlight) return; // it reschedules when it ends

@@ -75,6 +75,7 @@ export class UpdateJournal {
         continue;
       }
       if (this.#pending.length === 0) return;
+      if (this.#closed) throw new Error('update journal is closed with updates it did not write');
       this.#cancelRetry();
       if (!(await this.#start())) throw this.#lastError;
     }
@@ -97,7 +98,8 @@ export class UpdateJournal {
 
   /** Writes batches until nothing is pending; resolves `false` (never rejects) when a write fails. */
   async #drain(): Promise<boolean> {
-    while (this.#pending.length > 0) {
+    // Closed: the room was dropped (its document deleted elsewhere); nothing more may reach the store.
+    while (this.#pending.length > 0 && !this.#closed) {
       const batch = this.#pending;
       this.#pending = [];
       this.#writingSince = this.#pendingSince;

@@ -45,31 +45,36 @@ function typeParagraph(client: YjsClient, text: string): void {
 }
 
 describe('tandem --help', () => {
+  // Each case is its own process, so they run side by side.
   it('lists the commands, and every command explains itself with exit code 0', async () => {
-    const top = await runTandem(['--help']);
+    const commands = ['token', 'export', 'import', 'backup', 'restore', 'check', 'migrate'];
+    const [top, serve, ...helps] = await Promise.all([runTandem(['--help']), runTandem(['serve', '--help']), ...commands.map((command) => runTandem([command, '--help']))]);
     expect(top.code).toBe(0);
-    for (const command of ['serve', 'token', 'export', 'import', 'backup', 'restore', 'check']) expect(top.stdout).toMatch(new RegExp(`^  ${command} `, 'm'));
-    for (const command of ['token', 'export', 'import', 'backup', 'restore', 'check']) {
-      const help = await runTandem([command, '--help']);
+    for (const command of ['serve', ...commands]) expect(top.stdout).toMatch(new RegExp(`^  ${command} `, 'm'));
+    commands.forEach((command, index) => {
+      const help = helps[index]!;
       expect(help, command).toMatchObject({ code: 0, stderr: '' });
       expect(help.stdout).toMatch(new RegExp(`^Usage: tandem ${command}`));
-    }
-    const serve = await runTandem(['serve', '--help']);
+    });
     expect(serve.code).toBe(0);
     expect(serve.stdout).toMatch(/^Usage: tandem serve[\s\S]*--config PATH\s+TANDEM_CONFIG[\s\S]*--data-dir PATH\s+DATA_DIR/);
   });
 
   it('refuses unknown commands and bad arguments with exit code 2 and the usage', async () => {
-    expect(await runTandem(['frobnicate'])).toMatchObject({ code: 2, stderr: expect.stringMatching(/unknown command "frobnicate"[\s\S]*Commands:/) });
-    expect(await runTandem(['export'])).toMatchObject({ code: 2, stderr: expect.stringMatching(/missing the document NAME[\s\S]*Usage: tandem export/) });
-    expect(await runTandem(['export', 'a', 'b'])).toMatchObject({ code: 2, stderr: expect.stringMatching(/unexpected argument: b/) });
-    expect(await runTandem(['export', 'notes', '--format', 'pdf'])).toMatchObject({ code: 2, stderr: expect.stringMatching(/--format "pdf": expected one of json, html, markdown, text, yjs/) });
-    expect(await runTandem(['export', 'bad name!'])).toMatchObject({ code: 2, stderr: expect.stringMatching(/NAME "bad name!"/) });
-    expect(await runTandem(['import', 'x.md'])).toMatchObject({ code: 2, stderr: expect.stringMatching(/--document NAME/) });
-    expect(await runTandem(['import', 'x.pdf', '--document', 'x'])).toMatchObject({ code: 2, stderr: expect.stringMatching(/cannot tell the format of x\.pdf/) });
-    expect(await runTandem(['backup'])).toMatchObject({ code: 2, stderr: expect.stringMatching(/missing the backup directory DEST/) });
-    expect(await runTandem(['restore', '--bogus', 'x'])).toMatchObject({ code: 2, stderr: expect.stringMatching(/Unknown option '--bogus'/) });
-    expect(await runTandem(['check', 'extra'])).toMatchObject({ code: 2, stderr: expect.stringMatching(/unexpected argument: extra/) });
+    const cases: [string[], RegExp][] = [
+      [['frobnicate'], /unknown command "frobnicate"[\s\S]*Commands:/],
+      [['export'], /missing the document NAME[\s\S]*Usage: tandem export/],
+      [['export', 'a', 'b'], /unexpected argument: b/],
+      [['export', 'notes', '--format', 'pdf'], /--format "pdf": expected one of json, html, markdown, text, yjs/],
+      [['export', 'bad name!'], /NAME "bad name!"/],
+      [['import', 'x.md'], /--document NAME/],
+      [['import', 'x.pdf', '--document', 'x'], /cannot tell the format of x\.pdf/],
+      [['backup'], /missing the backup directory DEST/],
+      [['restore', '--bogus', 'x'], /Unknown option '--bogus'/],
+      [['check', 'extra'], /unexpected argument: extra/],
+    ];
+    const results = await Promise.all(cases.map(([argv]) => runTandem(argv)));
+    cases.forEach(([argv, stderr], index) => expect(results[index], argv.join(' ')).toMatchObject({ code: 2, stderr: expect.stringMatching(stderr) }));
   });
 });
 

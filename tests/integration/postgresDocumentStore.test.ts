@@ -178,6 +178,35 @@ describe('PostgresDocumentStore compaction leases', () => {
   });
 });
 
+describe('PostgresDocumentStore deletion generations', () => {
+  it('refuses appends and snapshots from a writer that loaded the document before it was deleted, so it stays deleted', async () => {
+    const url = await postgres.createDatabase();
+    const [deleter, stale] = [await openStore({ url }), await openStore({ url })];
+    expect(await stale.deletions.current('doc')).toBe(0);
+    await stale.appendUpdates('doc', [new Uint8Array([1])], { generation: 0 });
+    expect(await deleter.delete('doc')).toBe(true);
+    expect(await deleter.deletions.current('doc')).toBe(1);
+    expect(await rejectionOf(stale.appendUpdates('doc', [new Uint8Array([2])], { generation: 0 }))).toMatchObject({ code: 'deleted' });
+    expect(await rejectionOf(stale.writeSnapshot('doc', new Uint8Array([1, 2]), { generation: 0 }))).toMatchObject({ code: 'deleted' });
+    expect(await deleter.info('doc')).toBeNull();
+    // A writer that read the new generation creates the document afresh.
+    await stale.appendUpdates('doc', [new Uint8Array([3])], { generation: 1 });
+    expect((await deleter.load('doc'))?.updates.map((update) => [...update])).toEqual([[3]]);
+  });
+
+  it('lets a deletion wait for an append already checked, and then removes what it wrote', async () => {
+    const url = await postgres.createDatabase();
+    const [deleter, writer] = [await openStore({ url }), await openStore({ url })];
+    const appends = Array.from({ length: 20 }, (_, index) => writer.appendUpdates('raced', [new Uint8Array([index])], { generation: 0 }).catch((error: unknown) => error));
+    const deletion = deleter.delete('raced');
+    const outcomes = await Promise.all(appends);
+    await deletion;
+    // Every append either landed before the deletion (and went with it) or was refused after it.
+    for (const outcome of outcomes) if (outcome !== undefined) expect(outcome).toMatchObject({ code: 'deleted' });
+    expect(await deleter.info('raced')).toBeNull();
+  });
+});
+
 describe('PostgresDocumentStore fencing', () => {
   it("refuses the previous holder's snapshot, changing nothing, and accepts the new holder's", async () => {
     const url = await postgres.createDatabase();

@@ -1,3 +1,4 @@
+import { Redis } from 'ioredis';
 import pg from 'pg';
 import * as Y from 'yjs';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -235,8 +236,9 @@ describe('several instances on Redis and PostgreSQL', () => {
         return result.rows[0]?.holder;
       };
       const firstHolder = await waitForAsync(async () => await holderOf(), { description: 'a compaction lease to be taken' });
-      const paused = instances[firstHolder === 'instance-1' ? 0 : 1]!;
-      const other = instances[firstHolder === 'instance-1' ? 1 : 0]!;
+      // Holders are the instance's name with a suffix of its process.
+      const paused = instances[firstHolder.startsWith('instance-1-') ? 0 : 1]!;
+      const other = instances[firstHolder.startsWith('instance-1-') ? 1 : 0]!;
       paused.signal('SIGSTOP');
       try {
         // The other instance's clients keep typing; once the lease has run out, it compacts.
@@ -290,17 +292,62 @@ describe('several instances on Redis and PostgreSQL', () => {
     expect(sample(metrics, 'tandem_redis_resyncs_total')).toBeGreaterThanOrEqual(1);
   }, 60_000);
 
-  it('deleting a document on one instance closes its peers on every instance with 4404', async () => {
+  it('deleting a document on one instance closes its peers on every instance with 4404, and no instance writes it back', async () => {
     const { instances } = await startInstances(2);
     const alice = resources.connect(instances[0]!, 'doomed-doc');
     const bob = resources.connect(instances[1]!, 'doomed-doc');
     await Promise.all([alice.synced(), bob.synced()]);
     alice.text.insert(0, 'soon gone');
     await bob.textEquals('soon gone');
+    // Bob keeps typing up to the deletion: his instance has writes under way when it hears of it.
+    const typing = keepTyping(bob, 'late', 5);
+    await new Promise((resolve) => setTimeout(resolve, 200));
     const response = await fetch(`${instances[0]!.httpUrl}/api/documents/doomed-doc`, { method: 'DELETE' });
     expect(response.status).toBe(204);
     await waitFor(() => bob.closeEvents.find((event) => event.code === 4404), { description: 'Bob, on the other instance, to be closed with 4404' });
+    typing.stop();
+    // Long enough for any save Bob's instance had scheduled (snapshots come 5 s after the last change at most; the log at once).
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    for (const instance of instances) expect((await fetch(`${instance.httpUrl}/api/documents/doomed-doc`)).status).toBe(404);
   });
+
+  it('a frame on a document’s channel that does not decode is dropped: every instance keeps serving', async () => {
+    const { instances } = await startInstances(2);
+    const alice = resources.connect(instances[0]!, 'noisy');
+    const bob = resources.connect(instances[1]!, 'noisy');
+    await Promise.all([alice.synced(), bob.synced()]);
+    const intruder = new Redis(redis.url);
+    try {
+      // Garbage; a hello whose state vector is truncated; an update that decodes but cannot be applied.
+      await intruder.publish('tandem:doc:noisy', Buffer.from([1, 0, 1, 120, 9, 9, 9]));
+      await intruder.publish('tandem:doc:noisy', Buffer.from([1, 2, 1, 120, 1, 5]));
+      await intruder.publish('tandem:doc:noisy', Buffer.from([250, 250, 250]));
+    } finally {
+      intruder.disconnect();
+    }
+    alice.text.insert(0, 'still here');
+    await bob.textEquals('still here');
+    expect(instances.every((instance) => instance.running)).toBe(true);
+    await waitForAsync(async () => (sample(await scrape(instances[1]!), 'tandem_redis_frames_total', { direction: 'malformed' }) ?? 0) >= 2, {
+      description: 'malformed frames to be counted',
+    });
+  });
+
+  it('a Redis that stops answering (frozen, connections still open) is noticed within seconds, and editing resyncs when it answers again', async () => {
+    const { instances } = await startInstances(2);
+    const alice = resources.connect(instances[0]!, 'frozen');
+    const bob = resources.connect(instances[1]!, 'frozen');
+    await Promise.all([alice.synced(), bob.synced()]);
+    redis.signal('SIGSTOP');
+    try {
+      await Promise.all(instances.map((instance) => logged(instance, 'lost the connection to Redis', 20_000)));
+      alice.text.insert(0, 'typed while Redis was frozen. ');
+    } finally {
+      redis.signal('SIGCONT');
+    }
+    await Promise.all(instances.map((instance) => logged(instance, 'Redis answers again', 20_000)));
+    await bob.docSatisfies((client) => client.text.toString().includes('typed while Redis was frozen'), 'Bob to get what Alice typed meanwhile', 15_000);
+  }, 60_000);
 
   it('readiness and metrics show the Redis and PostgreSQL connections', async () => {
     const { instances } = await startInstances(1);

@@ -69,6 +69,11 @@ export class RedisServer {
     await exited;
   }
 
+  /** Sends `signal` without waiting: SIGSTOP freezes Redis with its connections open, as a silent network partition looks. */
+  signal(signal: NodeJS.Signals): void {
+    this.#child?.kill(signal);
+  }
+
   async dispose(): Promise<void> {
     await this.stop('SIGTERM');
   }

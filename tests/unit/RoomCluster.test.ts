@@ -30,6 +30,7 @@ const POLICY = { idleMs: 60_000, maxWaitMs: 60_000, afterUpdates: 1000, afterByt
 /** A relay that hands everything to another room, and counts what it was given. */
 class LinkTo implements RoomRelay {
   target: Room | null = null;
+  constructor(readonly from: string) {}
   published = { updates: 0, awareness: 0 };
   publishUpdate(update: Uint8Array): void {
     this.published.updates += 1;
@@ -37,15 +38,16 @@ class LinkTo implements RoomRelay {
   }
   publishAwareness(update: Uint8Array): void {
     this.published.awareness += 1;
-    this.target?.applyRemoteAwareness(update);
+    this.target?.applyRemoteAwareness(update, this.from);
   }
   close(): void {
     this.target = null;
   }
 }
 
-function instance(relay: LinkTo, store = new MemoryDocumentStore(), events: DocumentEvent[] = []) {
+function instance(relay: LinkTo, store = new MemoryDocumentStore(), events: DocumentEvent[] = [], extra: Partial<ConstructorParameters<typeof Room>[0]> = {}) {
   const room = new Room({
+    ...extra,
     documentName: 'shared',
     stored: null,
     store,
@@ -61,8 +63,8 @@ function instance(relay: LinkTo, store = new MemoryDocumentStore(), events: Docu
 }
 
 function twoInstances() {
-  const toB = new LinkTo();
-  const toA = new LinkTo();
+  const toB = new LinkTo('instance-a');
+  const toA = new LinkTo('instance-b');
   const a = instance(toB);
   const b = instance(toA);
   toB.target = b.room;
@@ -117,12 +119,59 @@ describe('rooms of one document on two instances', () => {
     expect(b.events).toEqual([]);
   });
 
-  it('drops a relayed update that does not decode, and keeps serving its peers', () => {
+  it('drops a relayed update that does not decode, or decodes and fails to apply, and keeps serving its peers', () => {
     const { b } = twoInstances();
     const bob = join(b.room, 'bob');
     b.room.applyRemoteUpdate(new Uint8Array([1, 2, 3, 250]));
-    expect(b.room.doc.getText('content').toString()).toBe('');
+    // Found by mutating a valid update: Y.decodeUpdate accepts it, Y.applyUpdate throws.
+    const decodesButThrows = new Uint8Array([
+      1, 3, 199, 159, 239, 221, 11, 0, 4, 1, 7, 99, 111, 110, 45, 101, 110, 116, 2, 104, 101, 129, 199, 159, 239, 221, 11, 119, 3, 132, 199, 159, 239, 221, 11, 4, 6, 32, 119, 111,
+      114, 108, 100, 1, 199, 159, 239, 221, 11, 1, 2, 3,
+    ]);
+    expect(() => Y.decodeUpdate(decodesButThrows)).not.toThrow();
+    expect(() => b.room.applyRemoteUpdate(decodesButThrows)).not.toThrow();
+    b.room.applyRemoteUpdate(textUpdate('still fine'));
+    expect(b.room.doc.getText('content').toString()).toContain('still fine');
     expect(bob.socket.closedWith).toBeNull();
+  });
+
+  it('a peer on one instance can neither remove nor take over the presence of someone served by another', () => {
+    const { a, b } = twoInstances();
+    const alice = join(a.room, 'alice');
+    a.room.receive(alice.peer, awarenessFrame([{ clientId: 11, clock: 1, json: '{"user":{"name":"Alice"}}' }]));
+    const mallory = join(b.room, 'mallory');
+    b.room.receive(mallory.peer, awarenessFrame([{ clientId: 11, clock: 2, json: 'null' }]));
+    expect(presenceOf(a.room)).toEqual(['Alice']);
+    expect(presenceOf(b.room)).toEqual(['Alice']);
+    expect(mallory.socket.closedWith).toBeNull();
+  });
+
+  it('a stock client echoing the presence of someone on the other instance claims nothing: that person leaving still removes them', () => {
+    const { a, b } = twoInstances();
+    const alice = join(a.room, 'alice');
+    a.room.receive(alice.peer, awarenessFrame([{ clientId: 11, clock: 1, json: '{"user":{"name":"Alice"}}' }]));
+    const bob = join(b.room, 'bob');
+    b.room.receive(bob.peer, awarenessFrame([{ clientId: 22, clock: 1, json: '{"user":{"name":"Bob"}}' }]));
+    // y-websocket sends every awareness change it receives back to the server.
+    b.room.receive(bob.peer, awarenessFrame([{ clientId: 11, clock: 1, json: '{"user":{"name":"Alice"}}' }]));
+    a.room.removePeer(alice.peer);
+    expect(presenceOf(b.room)).toEqual(['Bob']);
+  });
+
+  it('a stock client that reconnects to the other instance with the same clock moves there, and its old connection closing late removes nothing', () => {
+    const { a, b } = twoInstances();
+    const old = join(a.room, 'alice-old');
+    a.room.receive(old.peer, awarenessFrame([{ clientId: 11, clock: 3, json: '{"user":{"name":"Alice"}}' }]));
+    const moved = join(b.room, 'alice-new');
+    // y-websocket re-announces its state unchanged (same clock) on a new connection.
+    b.room.receive(moved.peer, awarenessFrame([{ clientId: 11, clock: 3, json: '{"user":{"name":"Alice"}}' }]));
+    a.room.removePeer(old.peer);
+    expect(presenceOf(a.room)).toEqual(['Alice']);
+    expect(presenceOf(b.room)).toEqual(['Alice']);
+    // …and when it really leaves, both instances see it go.
+    b.room.removePeer(moved.peer);
+    expect(presenceOf(a.room)).toEqual([]);
+    expect(presenceOf(b.room)).toEqual([]);
   });
 
   it('presence crosses instances, and a peer leaving removes it there too', () => {
@@ -191,9 +240,9 @@ describe('compaction on a shared store', () => {
     }
   }
 
-  function roomOn(store: LeasedStore) {
-    const relay = new LinkTo();
-    const { room } = instance(relay, store);
+  function roomOn(store: LeasedStore, extra: Partial<ConstructorParameters<typeof Room>[0]> = {}) {
+    const relay = new LinkTo('instance-a');
+    const { room } = instance(relay, store, [], extra);
     const peer = join(room, 'writer');
     room.receive(peer.peer, encodeSyncUpdate(textUpdate('compact me')));
     return room;
@@ -213,6 +262,21 @@ describe('compaction on a shared store', () => {
     expect(store.snapshots).toBe(0);
     expect(room.hasUnsavedChanges).toBe(false);
     expect((await store.load('shared'))!.updates.length).toBeGreaterThan(0);
+  });
+
+  it('keeps its size estimate exact while another instance compacts, so small documents are never refused as too large', () => {
+    const store = new LeasedStore();
+    store.token = null;
+    const room = roomOn(store, { maxDocumentBytes: 4096, snapshotPolicy: { ...POLICY, afterUpdates: 5 } });
+    const writer = join(room, 'typist');
+    const client = new Y.Doc();
+    client.on('update', (update: Uint8Array) => room.receive(writer.peer, encodeSyncUpdate(update)));
+    // Far more than 4 KiB of changes over time, but the document itself stays tiny.
+    for (let round = 0; round < 300; round += 1) {
+      client.getText('content').insert(0, 'some words ');
+      client.getText('content').delete(0, 11);
+    }
+    expect(writer.socket.closedWith).toBeNull();
   });
 
   it('takes a fenced snapshot (it was paused past its lease) as the end of its turn, not as a failure', async () => {
