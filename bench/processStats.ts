@@ -16,10 +16,22 @@ export function readCpuSeconds(pid: number): number {
 
 /** Resident set size of `pid` in bytes (VmRSS of /proc/<pid>/status). */
 export function readRssBytes(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const bytes = readRssBytesIfRunning(pid);
+  if (bytes === null) throw new Error(`no VmRSS in /proc/${pid}/status (has the process exited?)`);
+  return bytes;
+}
+
+/** Like `readRssBytes`, but null once the process has exited (a zombie has no VmRSS). */
+function readRssBytesIfRunning(pid: number): number | null {
+  let status: string;
+  try {
+    status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  } catch (error) {
+    if (isGone(error)) return null;
+    throw error;
+  }
   const match = /^VmRSS:\s+(\d+) kB$/m.exec(status);
-  if (!match) throw new Error(`no VmRSS in /proc/${pid}/status (has the process exited?)`);
-  return Number(match[1]) * 1024;
+  return match ? Number(match[1]) * 1024 : null;
 }
 
 /** The soft limit on open files of this process (children inherit it). */
@@ -42,18 +54,19 @@ export class RssSampler {
   constructor(pid: number, intervalMs = 50) {
     this.#pid = pid;
     this.#peakBytes = readRssBytes(pid);
-    this.#timer = setInterval(() => this.#sample(), intervalMs);
+    this.#timer = setInterval(() => {
+      const bytes = readRssBytesIfRunning(pid);
+      // A measurement abandoned midway (its scenario ran out of time and stopped its servers) ends with the process instead of crashing the run.
+      if (bytes === null) clearInterval(this.#timer);
+      else this.#peakBytes = Math.max(this.#peakBytes, bytes);
+    }, intervalMs);
   }
 
   /** Stops sampling and returns the peak RSS in bytes (one last sample included). */
   stop(): number {
     clearInterval(this.#timer);
-    this.#sample();
-    return this.#peakBytes;
-  }
-
-  #sample(): void {
     this.#peakBytes = Math.max(this.#peakBytes, readRssBytes(this.#pid));
+    return this.#peakBytes;
   }
 }
 
@@ -68,4 +81,62 @@ export function measureProcess(pid: number): () => ProcessUsage {
   const cpuBefore = readCpuSeconds(pid);
   const sampler = new RssSampler(pid);
   return () => ({ cpuSeconds: readCpuSeconds(pid) - cpuBefore, peakRssBytes: sampler.stop() });
+}
+
+/** Whether an error means the process is gone (it exited between being listed and being read). */
+function isGone(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException).code;
+  return code === 'ENOENT' || code === 'ESRCH';
+}
+
+/** The direct children of `pid` (those its main thread started: Linux's /proc/PID/task/PID/children); none once it is gone. */
+export function readChildPids(pid: number): number[] {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch (error) {
+    if (isGone(error)) return [];
+    throw error;
+  }
+}
+
+/** `pid` and every process below it. */
+export function readProcessTree(pid: number): number[] {
+  return [pid, ...readChildPids(pid).flatMap(readProcessTree)];
+}
+
+/** The command line of `pid`, its arguments joined by spaces ('' once it is gone). */
+export function readCommandLine(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').trim();
+  } catch (error) {
+    if (isGone(error)) return '';
+    throw error;
+  }
+}
+
+function cpuSecondsByPid(roots: readonly number[]): Map<number, number> {
+  const seconds = new Map<number, number>();
+  for (const pid of roots.flatMap(readProcessTree)) {
+    try {
+      seconds.set(pid, readCpuSeconds(pid));
+    } catch (error) {
+      if (!isGone(error)) throw error;
+    }
+  }
+  return seconds;
+}
+
+/**
+ * Starts measuring the CPU of the process trees under `roots` (PostgreSQL: a postmaster and
+ * the backends it forks); the returned function ends the measurement with the CPU seconds
+ * used meanwhile. A process started meanwhile counts whole; one that exited meanwhile is left
+ * out (an idle pooled connection timing out, which used next to nothing).
+ */
+export function measureProcessTrees(roots: readonly number[]): () => number {
+  const before = cpuSecondsByPid(roots);
+  return () => {
+    let total = 0;
+    for (const [pid, seconds] of cpuSecondsByPid(roots)) total += seconds - (before.get(pid) ?? 0);
+    return total;
+  };
 }

@@ -2,11 +2,13 @@
  * Server benchmark: Tandem side by side with the stock y-websocket server
  * (persistence on) and a bare relay (the floor), in one run, loopback only.
  *
- *   npm run bench                      (about 6 minutes on 2 cores)
+ *   npm run bench                      (about 7 minutes on 2 cores)
  *   BENCH_QUICK=1 npm run bench        (a smoke run of about a minute)
  *   BENCH_ONLY=fanout,idle npm run bench
  *
- * Scenarios: fanout, throughput, documents, joinstorm, coldload, idle.
+ * Scenarios: fanout, throughput, documents, joinstorm, coldload, idle, scaleout
+ * (names in BENCH_ONLY are case-insensitive). scaleout runs its own PostgreSQL
+ * and Redis (/usr/lib/postgresql/N/bin and /usr/bin/redis-server).
  * Each prints one `BENCH {json}` line on stdout as it ends; the table comes
  * last. Progress goes to stderr. Exits 1 if a scenario failed or a cell did
  * not converge.
@@ -22,14 +24,15 @@ import { fanOut } from './scenarios/fanOut.js';
 import { idleConnections } from './scenarios/idleConnections.js';
 import { joinStorm } from './scenarios/joinStorm.js';
 import { runScenario } from './scenarios/runScenario.js';
+import { scaleOut } from './scenarios/scaleOut.js';
 import type { Scenario, ScenarioResult, ScenarioSettings } from './scenarios/Scenario.js';
 import { throughput } from './scenarios/throughput.js';
 
-const SCENARIOS: Scenario[] = [fanOut, throughput, documents, joinStorm, coldLoad, idleConnections];
+const SCENARIOS: Scenario[] = [fanOut, throughput, documents, joinStorm, coldLoad, idleConnections, scaleOut];
 
 function selectScenarios(only: string | undefined): Scenario[] {
   if (!only) return SCENARIOS;
-  const wanted = only.split(',').map((id) => id.trim()).filter(Boolean);
+  const wanted = only.split(',').map((id) => id.trim().toLowerCase()).filter(Boolean);
   const unknown = wanted.filter((id) => !SCENARIOS.some((scenario) => scenario.id === id));
   if (unknown.length > 0) throw new Error(`BENCH_ONLY: unknown scenario(s) ${unknown.join(', ')}; known: ${SCENARIOS.map((scenario) => scenario.id).join(', ')}`);
   return SCENARIOS.filter((scenario) => wanted.includes(scenario.id));

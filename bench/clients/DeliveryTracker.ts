@@ -9,6 +9,16 @@ import * as Y from 'yjs';
 export class DeliveryTracker {
   readonly latencies: number[] = [];
   readonly #sentAt = new Map<number, number[]>();
+  readonly #latenciesOf: (writer: number, receiver: Y.Doc) => number[];
+
+  /**
+   * @param latenciesOf where the latency of a delivery from `writer` (a client ID) to `receiver`
+   *   goes, to keep classes of delivery apart (say, within one server instance and across two);
+   *   `latencies` by default.
+   */
+  constructor(latenciesOf?: (writer: number, receiver: Y.Doc) => number[]) {
+    this.#latenciesOf = latenciesOf ?? (() => this.latencies);
+  }
 
   /** Records that `writer` makes its next change now; call just before the transaction. */
   markSent(writer: Y.Doc, sentAt = performance.now()): void {
@@ -31,10 +41,11 @@ export class DeliveryTracker {
     for (const [client, to] of meta.to) {
       const times = client === receiver.clientID ? undefined : this.#sentAt.get(client);
       if (!times) continue;
+      const latencies = recordLatency ? this.#latenciesOf(client, receiver) : null;
       for (let clock = meta.from.get(client) ?? 0; clock < to; clock += 1) {
         const sentAt = times[clock];
         if (sentAt === undefined) continue;
-        if (recordLatency) this.latencies.push(receivedAt - sentAt);
+        latencies?.push(receivedAt - sentAt);
         delivered += 1;
       }
     }

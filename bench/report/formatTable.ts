@@ -2,6 +2,11 @@ import type { ServerName } from '../servers/ServerUnderTest.js';
 import type { CellResult, Metric, ScenarioResult } from '../scenarios/Scenario.js';
 
 const SERVERS: ServerName[] = ['tandem', 'reference', 'relay'];
+/** Tandem's figures over the others'. */
+const RATIOS: { label: string; other: ServerName }[] = [
+  { label: 'tandem/ref', other: 'reference' },
+  { label: 'tandem/relay', other: 'relay' },
+];
 
 function formatNumber(value: Metric | undefined): string {
   if (value === null || value === undefined) return 'n/a';
@@ -29,24 +34,27 @@ function renderRows(rows: string[][]): string[] {
 }
 
 /**
- * One block per scenario: a row per cell and metric, a column per server,
- * and Tandem's figure as a ratio to the reference and to the bare relay.
+ * One block per scenario: a row per cell and metric, a column per server it
+ * measured, and Tandem's figure as a ratio to the reference and to the bare relay.
  */
 export function formatTable(results: ScenarioResult[]): string {
   const lines: string[] = [];
   for (const result of results) {
     lines.push('', result.title);
-    const rows: string[][] = [['cell / metric', ...SERVERS, 'tandem/ref', 'tandem/relay']];
+    // Only the servers the scenario measured (scale-out runs Tandem alone), and a ratio only where both sides were.
+    const servers = SERVERS.filter((server) => result.cells.some((cell) => cell.server === server));
+    const ratios = RATIOS.filter((ratio) => servers.includes('tandem') && servers.includes(ratio.other));
+    const rows: string[][] = [['cell / metric', ...servers, ...ratios.map((ratio) => ratio.label)]];
     const cellNames = [...new Set(result.cells.map((cell) => cell.cell))];
     for (const cellName of cellNames) {
       const byServer = new Map(result.cells.filter((cell) => cell.cell === cellName).map((cell) => [cell.server, cell]));
       const metricNames = [...new Set([...byServer.values()].flatMap((cell) => Object.keys(cell.metrics)))];
-      rows.push([cellName, '', '', '', '', '']);
+      rows.push([cellName, ...servers.map(() => ''), ...ratios.map(() => '')]);
       for (const metric of metricNames) {
-        const values = SERVERS.map((server) => byServer.get(server)?.metrics[metric]);
-        rows.push([`  ${metric}`, ...values.map(formatNumber), formatRatio(values[0], values[1]), formatRatio(values[0], values[2])]);
+        const valueOf = (server: ServerName) => byServer.get(server)?.metrics[metric];
+        rows.push([`  ${metric}`, ...servers.map((server) => formatNumber(valueOf(server))), ...ratios.map((ratio) => formatRatio(valueOf('tandem'), valueOf(ratio.other)))]);
       }
-      rows.push(['  converged', ...SERVERS.map((server) => formatConverged(byServer.get(server))), '', '']);
+      rows.push(['  converged', ...servers.map((server) => formatConverged(byServer.get(server))), ...ratios.map(() => '')]);
     }
     lines.push(...renderRows(rows));
     const cellNotes = result.cells.filter((cell) => cell.note).map((cell) => `${cell.cell}, ${cell.server}: ${cell.note}`);

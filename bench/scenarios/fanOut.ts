@@ -1,13 +1,8 @@
-import type * as Y from 'yjs';
-import { DeliveryTracker } from '../clients/DeliveryTracker.js';
-import { paceWrites } from '../clients/paceWrites.js';
-import { waitUntil } from '../clients/waitUntil.js';
-import { allConverged } from '../convergence.js';
-import { measureProcess } from '../processStats.js';
 import type { ServerUnderTest } from '../servers/ServerUnderTest.js';
-import { median, summarizeLatencies } from '../stats.js';
-import { closeClients, openClients, unexpectedCloses } from './openClients.js';
-import type { CellResult, Metric, Scenario, ScenarioContext, ScenarioSettings } from './Scenario.js';
+import { summarizeLatencies } from '../stats.js';
+import { mergeRuns, type CellRun } from './mergeRuns.js';
+import { clientBoundNotes, FULLY_COMPARED_CLIENTS, runFanOut } from './runFanOut.js';
+import type { Scenario, ScenarioContext, ScenarioSettings } from './Scenario.js';
 
 interface FanOutCell {
   clients: number;
@@ -21,97 +16,33 @@ const CELLS: FanOutCell[] = [
   { clients: 100, updatesPerSecond: 1000 },
 ];
 
-/** Clients whose whole document is rebuilt and compared at the end; every client's deliveries are checked exactly. */
-const FULLY_COMPARED_CLIENTS = 10;
-
-/** Above this the one load-generator core, not the server, may be what limits a cell. */
-const SATURATED_LOAD_GENERATOR_PERCENT = 85;
-
 function plan(settings: ScenarioSettings) {
   return settings.quick
     ? { sendMs: 1000, repeats: 1, drainTimeoutMs: 8000 }
     : { sendMs: 2000, repeats: 3, drainTimeoutMs: 15_000 };
 }
 
-interface CellRun {
-  metrics: Record<string, Metric>;
-  converged: boolean;
-  note: string | null;
-}
-
 function cellName(cell: FanOutCell): string {
   return `${cell.clients} clients, ${cell.updatesPerSecond} updates/s`;
 }
 
-/**
- * Every client writes in turn (round-robin) at a fixed total rate, open
- * loop; each delivery to another client is timed from the writer's send to
- * its arrival. All clients start empty, so the bare relay (which cannot
- * sync anyone) measures exactly the same thing as the real servers.
- */
+/** One run of `cell` on `server`: its latencies, CPU and memory. */
 async function runCell(context: ScenarioContext, server: ServerUnderTest, cell: FanOutCell, sendMs: number, drainTimeoutMs: number, label: string): Promise<CellRun> {
-  const tracker = new DeliveryTracker();
-  const delivered = new Array<number>(cell.clients).fill(0);
-  const docs: Y.Doc[] = [];
-  const documentName = `fanout-${label}-${Date.now().toString(36)}`;
-  const clients = await openClients(context, server, new Array<string>(cell.clients).fill(documentName), (index, doc) => {
-    docs[index] = doc;
-    return {
-      applyOnReceipt: false,
-      onPayload: (payload, receivedAt) => {
-        delivered[index]! += tracker.deliver(doc, payload, receivedAt);
-      },
-    };
-  });
-  const total = Math.round((cell.updatesPerSecond * sendMs) / 1000);
-  const expected = docs.map((_doc, index) => total - Math.ceil((total - index) / cell.clients));
-
-  const usage = measureProcess(server.pid);
-  const loadGeneratorCpu = process.cpuUsage();
-  const started = performance.now();
-  await paceWrites(
-    total,
-    cell.updatesPerSecond,
-    (index) => {
-      const writer = docs[index % cell.clients]!;
-      tracker.markSent(writer);
-      // One keystroke at the end of the writer's copy (Yjs merges a run of them cheaply; array pushes it copies).
-      const text = writer.getText('content');
-      text.insert(text.length, String(index % 10));
-    },
-    context.signal,
-  );
-  const drained = await waitUntil(() => delivered.every((count, index) => count >= expected[index]!), drainTimeoutMs, context.signal);
-  const { cpuSeconds, peakRssBytes } = usage();
-  const elapsedMs = performance.now() - started;
-  const cpu = process.cpuUsage(loadGeneratorCpu);
-
-  const closed = unexpectedCloses(clients);
-  const compared = clients.filter((_client, index) => index % Math.ceil(cell.clients / FULLY_COMPARED_CLIENTS) === 0);
-  for (const client of compared) client.applyReceived();
-  const converged = drained && closed === null && allConverged(compared.map((client) => client.doc));
-  const missing = expected.reduce((sum, count, index) => sum + Math.max(0, count - delivered[index]!), 0);
-  await closeClients(clients);
-  const latency = summarizeLatencies(tracker.latencies);
+  const run = await runFanOut(context, { servers: [server], ...cell, sendMs, drainTimeoutMs, label });
+  const latency = summarizeLatencies(run.latencies);
+  const usage = run.serverUsage[0]!;
   return {
     metrics: {
       'p50 ms': latency.p50,
       'p95 ms': latency.p95,
       'p99 ms': latency.p99,
-      'server CPU s': cpuSeconds,
-      'server peak RSS MB': peakRssBytes / 2 ** 20,
-      'load generator CPU %': ((cpu.user + cpu.system) / 1000 / elapsedMs) * 100,
+      'server CPU s': usage.cpuSeconds,
+      'server peak RSS MB': usage.peakRssBytes / 2 ** 20,
+      'load generator CPU %': run.loadGeneratorCpuPercent,
     },
-    converged,
-    note: closed ?? (drained ? (converged ? null : 'documents differ') : `${missing} deliveries missing after ${drainTimeoutMs} ms`),
+    converged: run.converged,
+    note: run.note,
   };
-}
-
-function mergeRuns(cell: string, server: ServerUnderTest, runs: CellRun[]): CellResult {
-  const names = Object.keys(runs[0]!.metrics);
-  const metrics = Object.fromEntries(names.map((name) => [name, median(runs.map((run) => run.metrics[name] ?? Number.NaN))]));
-  const notes = [...new Set(runs.map((run) => run.note).filter((note) => note !== null))];
-  return { cell, server: server.name, metrics, converged: runs.every((run) => run.converged), ...(notes.length > 0 ? { note: notes.join('; ') } : {}) };
 }
 
 export const fanOut: Scenario = {
@@ -135,8 +66,7 @@ export const fanOut: Scenario = {
         }
       }
     }
-    const cells = CELLS.flatMap((cell) => servers.map((server) => mergeRuns(cellName(cell), server, runs.get(`${cellName(cell)}|${server.name}`)!)));
-    const clientBound = cells.filter((cell) => (cell.metrics['load generator CPU %'] ?? 0) > SATURATED_LOAD_GENERATOR_PERCENT);
+    const cells = CELLS.flatMap((cell) => servers.map((server) => mergeRuns(cellName(cell), server.name, runs.get(`${cellName(cell)}|${server.name}`)!)));
     return {
       id: this.id,
       title: this.title,
@@ -144,9 +74,7 @@ export const fanOut: Scenario = {
       notes: [
         `${sendMs} ms of writes per run, median of ${repeats} run(s); writers round-robin over all clients`,
         `convergence: every client's deliveries checked exactly; full documents compared for ${FULLY_COMPARED_CLIENTS} clients per cell`,
-        ...(clientBound.length > 0
-          ? [`load generator above ${SATURATED_LOAD_GENERATOR_PERCENT}% of its core (so client-bound, latencies overstate the server's) in: ${clientBound.map((cell) => `${cell.cell}/${cell.server}`).join(', ')}`]
-          : []),
+        ...clientBoundNotes(cells),
       ],
     };
   },

@@ -20,7 +20,7 @@ const TANDEM_UNLIMITED = [
   '--max-connections-per-document', '100000',
 ];
 
-function commandFor(name: ServerName, dataDir: string, pinning: Pinning): ChildServerCommand {
+function commandFor(name: ServerName, dataDir: string, pinning: Pinning, extraArgs: readonly string[]): ChildServerCommand {
   // With pinning, `taskset -c 0 node …` (taskset execs node: the pid is node's).
   // BENCH_CPU_PROF_DIR=dir: every server writes a V8 CPU profile there when it stops (open it in Chrome DevTools).
   const profiling = process.env.BENCH_CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`] : [];
@@ -33,7 +33,7 @@ function commandFor(name: ServerName, dataDir: string, pinning: Pinning): ChildS
         args: [
           ...node.prefixArgs, join(REPO_ROOT, 'dist/server/main.js'),
           '--port', '0', '--host', '127.0.0.1', '--data-dir', dataDir, '--log-level', 'info', '--log-format', 'json',
-          ...TANDEM_UNLIMITED,
+          ...TANDEM_UNLIMITED, ...extraArgs,
         ],
         listeningPort: (line) => (typeof line.port === 'number' && String(line.msg).startsWith('Tandem is listening') ? line.port : null),
       };
@@ -41,16 +41,19 @@ function commandFor(name: ServerName, dataDir: string, pinning: Pinning): ChildS
     case 'relay':
       return {
         command: node.command,
-        args: [...node.prefixArgs, join(REPO_ROOT, `bench/servers/${name === 'reference' ? 'referenceServer' : 'bareRelay'}.mjs`), '--port', '0', '--data-dir', dataDir],
+        args: [...node.prefixArgs, join(REPO_ROOT, `bench/servers/${name === 'reference' ? 'referenceServer' : 'bareRelay'}.mjs`), '--port', '0', '--data-dir', dataDir, ...extraArgs],
         listeningPort: (line) => (line.msg === 'listening' && typeof line.port === 'number' ? line.port : null),
       };
   }
 }
 
-/** Starts `name` on a free port with a fresh temporary data directory. */
-export async function startServerUnderTest(name: ServerName, pinning: Pinning): Promise<ServerUnderTest> {
+/**
+ * Starts `name` on a free port with a fresh temporary data directory; `extraArgs` go at the end
+ * of its command line (say, Tandem's `--store postgres://…`).
+ */
+export async function startServerUnderTest(name: ServerName, pinning: Pinning, extraArgs: readonly string[] = []): Promise<ServerUnderTest> {
   const dataDir = await mkdtemp(join(tmpdir(), `tandem-bench-${name}-`));
-  const command = commandFor(name, dataDir, pinning);
+  const command = commandFor(name, dataDir, pinning, extraArgs);
   let child = await ChildServer.start(command);
   return {
     name,

@@ -164,7 +164,8 @@ export class PostgresServer {
       '-c',
       'synchronous_commit=on',
     ];
-    const command = this.#osUser ? ['unshare', '--pid', '--fork', '--kill-child', '--', ...this.#asPostgresUser(postgres)] : postgres;
+    // The launcher dies with this process (parent-death signal), and takes the postmaster with it (--kill-child).
+    const command = this.#osUser ? ['setpriv', '--pdeathsig', 'KILL', '--', 'unshare', '--pid', '--fork', '--kill-child', '--', ...this.#asPostgresUser(postgres)] : postgres;
     const launcher = spawn(command[0]!, command.slice(1), { stdio: ['ignore', 'ignore', 'pipe'] });
     runningLaunchers.add(launcher);
     launcher.once('exit', () => {
@@ -205,10 +206,14 @@ export class PostgresServer {
     });
   }
 
-  /** `command` run as the `postgres` OS user when we are root. */
+  /**
+   * `command` run as the `postgres` OS user when we are root. The user switch clears the
+   * parent-death signal `unshare --kill-child` set, so it is asked for again: a test process that
+   * dies must not leave a postmaster behind.
+   */
   #asPostgresUser(command: string[]): string[] {
     if (!this.#osUser) return command;
-    return ['setpriv', `--reuid=${this.#osUser.uid}`, `--regid=${this.#osUser.gid}`, '--init-groups', '--', ...command];
+    return ['setpriv', `--reuid=${this.#osUser.uid}`, `--regid=${this.#osUser.gid}`, '--init-groups', '--pdeathsig', 'KILL', '--', ...command];
   }
 }
 

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { constants } from 'node:fs';
+import { constants, existsSync } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { freePort } from './freePort.js';
@@ -7,6 +7,7 @@ import { freePort } from './freePort.js';
 /** Where Debian's redis-server package installs the binary (`apt-get install redis-server`). */
 const REDIS_SERVER = '/usr/bin/redis-server';
 const STARTUP_TIMEOUT_MS = 10_000;
+const SETPRIV = '/usr/bin/setpriv';
 
 /**
  * A real redis-server on a free loopback port, without persistence (pub/sub keeps nothing
@@ -40,9 +41,10 @@ export class RedisServer {
 
   async start(): Promise<void> {
     if (this.#child) throw new Error('redis-server is already running');
-    const child = spawn(REDIS_SERVER, ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no', '--loglevel', 'warning'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const args = ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no', '--loglevel', 'warning'];
+    // With a parent-death signal (util-linux's setpriv), redis-server dies with a test process that is killed outright.
+    const command = existsSync(SETPRIV) ? [SETPRIV, '--pdeathsig', 'KILL', '--', REDIS_SERVER, ...args] : [REDIS_SERVER, ...args];
+    const child = spawn(command[0]!, command.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
     runningChildren.add(child);
     child.once('exit', () => runningChildren.delete(child));
     let output = '';
