@@ -31,6 +31,7 @@ import { CloseCode, closeReason } from './rooms/closeCodes.js';
 import { DocumentTooLargeError } from './rooms/Room.js';
 import type { WebSocketLike } from './rooms/Peer.js';
 import { PeerConnection, type ConnectionLimits } from './rooms/PeerConnection.js';
+import { registerHttpFallback } from './http/httpFallbackRoutes.js';
 import { ShuttingDownError, type RoomRegistry } from './rooms/RoomRegistry.js';
 import type { AppEnv, ErrorBody } from './http/AppEnv.js';
 import { createDocumentSchema, tokenRequestSchema } from './http/apiSchemas.js';
@@ -83,6 +84,8 @@ export interface AppLimits extends Omit<ConnectionLimits, 'maxPendingBytes'> {
   connectionsPerMinutePerIp: number;
   /** See `RoomOptions.maxDocumentBytes`; also the largest content `POST /api/documents` accepts. */
   maxDocumentBytes: number;
+  /** An HTTP fallback session nobody fetches from for this long is closed (see `HttpSessions`). */
+  httpSessionTimeoutMs: number;
 }
 
 /** Request bodies of the HTTP API are small JSON objects. */
@@ -101,6 +104,21 @@ const connectionQuerySchema = z.object({
   [SAVED_STATE_QUERY_PARAMETER]: z.enum(['0', '1']).optional(),
   [ACCESS_TOKEN_QUERY_PARAMETER]: z.string().max(8192).optional(),
 });
+
+/** What a new connection says about itself, whatever carries it. */
+export interface ConnectionInput {
+  /** The client's address (see `clientAddress`), for the per-address rate. */
+  address: string;
+  origin: string | undefined;
+  host: string | undefined;
+  /** The query of the connection's URL: `token`, `saved`. */
+  searchParams: URLSearchParams;
+}
+
+/** A client joined to its document (`release` once it is gone), or the close code and reason it was refused with. */
+export type StartedConnection =
+  | { id: string; connection: PeerConnection; release: () => void; logger: Logger }
+  | { refused: { code: number; reason: string } };
 
 /** Content sent to create or change a document: `POST /api/documents`, `PUT`/`POST /api/documents/:documentName/content`. */
 const IMPORT_ROUTE = /^\/api\/documents(\/[^/]+\/content)?$/;
@@ -337,61 +355,73 @@ export function createApp(options: AppOptions) {
   });
 
   /**
-   * A WebSocket upgrade to `/ws/<documentName>`. A client retrying too fast, or a flood from one
-   * address, is refused before the upgrade without any work; everything else is decided here but
-   * reported after the upgrade, as a close code the client understands.
+   * What every new connection passes, a WebSocket or an HTTP fallback session: nothing new while
+   * draining (503), the per-address rate (429, before any work), then the query and `admitPeer`.
+   * A refusal by `admitPeer` is reported to the client as a close code it understands.
    */
-  async function decideUpgrade(request: IncomingMessage, documentName: string): Promise<UpgradeDecision> {
+  async function decideConnection(request: ConnectionInput, documentName: string): Promise<{ refuse: 429 | 503 } | Admission> {
     // While draining, nothing new starts (clients retry, here once it is back or elsewhere).
     if (options.monitoring.isShuttingDown()) return { refuse: 503 };
     if (connectionsPerAddress) {
-      const address = clientAddress(request, access.trustProxy);
       try {
-        await connectionsPerAddress.consume(address);
+        await connectionsPerAddress.consume(request.address);
       } catch (rejection) {
         if (!(rejection instanceof RateLimiterRes)) throw rejection;
-        logger.warn({ address, retryInMs: rejection.msBeforeNext }, 'refusing WebSocket: too many connections from this address');
+        logger.warn({ address: request.address, retryInMs: rejection.msBeforeNext }, 'refusing a connection: too many from this address');
         metrics.error('connection_rate_limited');
         metrics.connectionRefused(429);
         return { refuse: 429 };
       }
     }
-    const query = connectionQuerySchema.safeParse(firstQueryValues(new URL(request.url ?? '/', 'http://localhost').searchParams));
-    const admission: Admission = query.success
-      ? await admitPeer(policy, {
-          documentName,
-          origin: request.headers.origin,
-          host: request.headers.host,
-          token: query.data[ACCESS_TOKEN_QUERY_PARAMETER],
-          wantsSavedState: query.data[SAVED_STATE_QUERY_PARAMETER] === '1',
-        })
-      : { admitted: false, code: CloseCode.badRequest, reason: `bad query: ${z.prettifyError(query.error)}` };
-    return { accept: (ws) => openPeer(ws, documentName, admission) };
+    const query = connectionQuerySchema.safeParse(firstQueryValues(request.searchParams));
+    if (!query.success) return { admitted: false, code: CloseCode.badRequest, reason: `bad query: ${z.prettifyError(query.error)}` };
+    return admitPeer(policy, {
+      documentName,
+      origin: request.origin,
+      host: request.host,
+      token: query.data[ACCESS_TOKEN_QUERY_PARAMETER],
+      wantsSavedState: query.data[SAVED_STATE_QUERY_PARAMETER] === '1',
+    });
   }
 
-  /** Serves an upgraded socket: closed at once with the refusal's code, or joined to its document. */
-  function openPeer(ws: WebSocket, documentName: string, admission: Admission): void {
+  /** A WebSocket upgrade to `/ws/<documentName>`: refused before the upgrade only for 503 and 429, else decided after it. */
+  async function decideUpgrade(request: IncomingMessage, documentName: string): Promise<UpgradeDecision> {
+    const decision = await decideConnection(
+      {
+        address: clientAddress(request, access.trustProxy),
+        origin: request.headers.origin,
+        host: request.headers.host,
+        searchParams: new URL(request.url ?? '/', 'http://localhost').searchParams,
+      },
+      documentName,
+    );
+    if ('refuse' in decision) return decision;
+    return { accept: (ws) => openPeer(ws, documentName, decision) };
+  }
+
+  /**
+   * Joins an admitted client to its document, over whatever carries its frames (`makeSocket`), and
+   * counts it against the server's and the document's connection limits; or says why not. Call
+   * `release` once when the client is gone.
+   */
+  function startConnection(documentName: string, admission: Admission, transport: string, makeSocket: (logger: Logger) => WebSocketLike): StartedConnection {
     connectionCount += 1;
     const id = `c${connectionCount}`;
-    const connectionLogger = logger.child({ conn: id, documentName });
+    const connectionLogger = logger.child({ conn: id, documentName, ...(transport === 'websocket' ? {} : { transport }) });
     const refusal = admission.admitted ? refuseOverCapacity(documentName) : admission;
-    if (refusal) {
-      connectionLogger.info({ code: refusal.code, reason: refusal.reason }, 'refusing WebSocket');
-      metrics.connectionRefused(refusal.code);
-      ws.close(refusal.code, closeReason(refusal.reason));
-      return;
+    if (refusal || !admission.admitted) {
+      const { code, reason } = refusal ?? { code: CloseCode.badRequest, reason: 'refused' };
+      connectionLogger.info({ code, reason }, 'refusing a connection');
+      metrics.connectionRefused(code);
+      return { refused: { code, reason } };
     }
-    if (!admission.admitted) return;
     openConnections += 1;
     metrics.connectionOpened();
     connectionsPerDocument.set(documentName, (connectionsPerDocument.get(documentName) ?? 0) + 1);
-    let connection: PeerConnection | null = new PeerConnection({
+    const connection = new PeerConnection({
       id,
       documentName,
-      socket: toWebSocketLike(ws, maxBufferedBytes, metrics, () => {
-        connectionLogger.warn({ maxBufferedBytes }, 'dropping a peer that does not read what it is sent');
-        metrics.error('slow_reader');
-      }),
+      socket: makeSocket(connectionLogger),
       registry,
       logger: connectionLogger,
       metrics,
@@ -399,30 +429,61 @@ export function createApp(options: AppOptions) {
       peer: admission.peer,
       expiresAt: admission.expiresAt,
     });
-    ws.on('message', (data: Buffer, isBinary: boolean) => {
-      if (!connection) return;
-      // A copy: the frame may be a view into a larger receive buffer, and Yjs can keep slices of what it applies.
-      if (isBinary) connection.receive(new Uint8Array(data));
-      else connection.receiveText();
-    });
-    /** Forgets the connection once, whichever of close and error comes first. */
+    let released = false;
     const release = () => {
-      if (!connection) return;
+      if (released) return;
+      released = true;
       connection.closed();
-      connection = null;
       openConnections -= 1;
       metrics.connectionClosed();
       const remaining = (connectionsPerDocument.get(documentName) ?? 1) - 1;
       if (remaining > 0) connectionsPerDocument.set(documentName, remaining);
       else connectionsPerDocument.delete(documentName);
     };
-    ws.on('close', release);
-    ws.on('error', (error) => {
-      connectionLogger.warn({ err: error }, 'WebSocket error');
-      release();
-    });
     void connection.start();
+    return { id, connection, release, logger: connectionLogger };
   }
+
+  /** Serves an upgraded socket: closed at once with the refusal's code, or joined to its document. */
+  function openPeer(ws: WebSocket, documentName: string, admission: Admission): void {
+    const started = startConnection(documentName, admission, 'websocket', (connectionLogger) =>
+      toWebSocketLike(ws, maxBufferedBytes, metrics, () => {
+        connectionLogger.warn({ maxBufferedBytes }, 'dropping a peer that does not read what it is sent');
+        metrics.error('slow_reader');
+      }),
+    );
+    if ('refused' in started) {
+      ws.close(started.refused.code, closeReason(started.refused.reason));
+      return;
+    }
+    const { connection, release } = started;
+    let open = true;
+    ws.on('message', (data: Buffer, isBinary: boolean) => {
+      if (!open) return;
+      // A copy: the frame may be a view into a larger receive buffer, and Yjs can keep slices of what it applies.
+      if (isBinary) connection.receive(new Uint8Array(data));
+      else connection.receiveText();
+    });
+    /** Forgets the connection once, whichever of close and error comes first. */
+    const close = () => {
+      open = false;
+      release();
+    };
+    ws.on('close', close);
+    ws.on('error', (error) => {
+      started.logger.warn({ err: error }, 'WebSocket error');
+      close();
+    });
+  }
+
+  const httpSessions = registerHttpFallback(app, {
+    decide: decideConnection,
+    start: startConnection,
+    clientAddress: (c) => clientAddress(c.env.incoming, access.trustProxy),
+    allowsOrigin: (origin, host) => checkOrigin(origin, host, policy.allowedOrigins),
+    maxMessageBytes: limits.maxMessageBytes,
+    idleTimeoutMs: limits.httpSessionTimeoutMs,
+  });
 
   /** Full server or full document: 1013, which clients retry with backoff. */
   function refuseOverCapacity(documentName: string): { code: number; reason: string } | null {
@@ -489,7 +550,14 @@ export function createApp(options: AppOptions) {
     }
   }
 
-  return { app, injectWebSocket: webSockets.attach, wss: webSockets.wss, closeImports: () => imports.close() };
+  return {
+    app,
+    injectWebSocket: webSockets.attach,
+    wss: webSockets.wss,
+    closeImports: () => imports.close(),
+    // Their peers were closed with the rooms (1012): what remains is the expiry sweep.
+    closeHttpSessions: () => httpSessions.dispose(),
+  };
 }
 
 /**

@@ -95,7 +95,7 @@ export async function startServer(options: StartServerOptions): Promise<TandemSe
     ...(cluster ? { cluster } : {}),
     ...(options.compactionLease ? { compactionLease: options.compactionLease } : {}),
   });
-  const { app, injectWebSocket, wss, closeImports } = createApp({
+  const { app, injectWebSocket, wss, closeImports, closeHttpSessions } = createApp({
     registry,
     store: options.store,
     logger,
@@ -138,6 +138,7 @@ export async function startServer(options: StartServerOptions): Promise<TandemSe
         } finally {
           // A conversion still running cannot be waited for (it may take its full time limit): its request gets a 503.
           await closeImports();
+          closeHttpSessions();
           // Requests already running when the drain began end with their answer, a 503 at worst.
           await requests.allDone();
           // After the rooms: their last changes are sent too (within the notifier's own time limit).

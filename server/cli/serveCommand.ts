@@ -142,6 +142,7 @@ export async function runServeCommand(env: Record<string, string | undefined>, a
         messageBurst: config.messageBurst,
         connectionsPerMinutePerIp: config.connectionsPerMinutePerIp,
         handshakeTimeoutMs: config.handshakeTimeoutMs,
+        httpSessionTimeoutMs: config.httpSessionTimeoutMs,
         pingIntervalMs: config.pingIntervalMs,
       },
       tls,

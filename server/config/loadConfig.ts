@@ -64,6 +64,8 @@ export interface ServerConfig {
   connectionsPerMinutePerIp: number;
   /** `--handshake-timeout-ms` / `HANDSHAKE_TIMEOUT_MS`. Time to send the HTTP headers, and then the first WebSocket message. Default 10 000. */
   handshakeTimeoutMs: number;
+  /** `--http-session-timeout-ms` / `HTTP_SESSION_TIMEOUT_MS`. An HTTP fallback session (WebSockets blocked) that nothing fetches from this long is closed and its presence removed. Default 30 000. */
+  httpSessionTimeoutMs: number;
   /** `--ping-interval-ms` / `PING_INTERVAL_MS`. WebSockets are pinged this often; one that has not answered the previous ping is dropped. Default 30 000. */
   pingIntervalMs: number;
 
@@ -118,6 +120,7 @@ export const DEFAULT_CONFIG: ServerConfig = {
   connectionsPerMinutePerIp: 300,
   handshakeTimeoutMs: 10_000,
   pingIntervalMs: 30_000,
+  httpSessionTimeoutMs: 30_000,
 
   // Observability and shutdown
   logFormat: 'auto',
@@ -185,6 +188,7 @@ const OPTIONS = {
   messageBurst: { flag: 'message-burst', env: 'MESSAGE_BURST', schema: z.coerce.number().int().min(1) },
   connectionsPerMinutePerIp: { flag: 'connections-per-minute-per-ip', env: 'CONNECTIONS_PER_MINUTE_PER_IP', schema: z.coerce.number().int().min(0) },
   handshakeTimeoutMs: { flag: 'handshake-timeout-ms', env: 'HANDSHAKE_TIMEOUT_MS', schema: z.coerce.number().int().min(100).max(600_000) },
+  httpSessionTimeoutMs: { flag: 'http-session-timeout-ms', env: 'HTTP_SESSION_TIMEOUT_MS', schema: z.coerce.number().int().min(1000).max(3_600_000) },
   pingIntervalMs: { flag: 'ping-interval-ms', env: 'PING_INTERVAL_MS', schema: z.coerce.number().int().min(100).max(3_600_000) },
 
   // Observability and shutdown
@@ -258,6 +262,7 @@ Limits:
   --connections-per-minute-per-ip N   CONNECTIONS_PER_MINUTE_PER_IP   300       then HTTP 429; 0 = no limit
   --handshake-timeout-ms N            HANDSHAKE_TIMEOUT_MS            10000     for the HTTP headers, then the first message
   --ping-interval-ms N                PING_INTERVAL_MS                30000     silent connections are dropped after two
+  --http-session-timeout-ms N         HTTP_SESSION_TIMEOUT_MS         30000     an HTTP fallback session nothing fetches from is closed
 
 Monitoring and shutdown (see README, "Monitoring"):
   --log-format json|pretty|auto       LOG_FORMAT                      auto      auto: pretty on a terminal, JSON otherwise

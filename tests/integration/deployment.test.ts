@@ -106,7 +106,7 @@ describe('behind the shipped nginx config', () => {
       expect(await connect('203.0.113.1')).toBe(101);
       // A new made-up address per attempt does not help: nginx appends the real one, and that is what counts.
       expect(await connect('203.0.113.2')).toBe(429);
-      const refusal = await waitFor(() => limited.findLog((line) => line.msg.startsWith('refusing WebSocket: too many connections')), {
+      const refusal = await waitFor(() => limited.findLog((line) => line.msg.startsWith('refusing a connection: too many from this address')), {
         description: 'the refusal in the log',
       });
       expect(refusal.address).toBe('127.0.0.1');

@@ -344,7 +344,7 @@ describe('logs', () => {
     const left = server.findLog((line) => line.msg === 'peer left');
     expect(joined).toMatchObject({ conn: expect.stringMatching(/^c\d+$/), documentName: 'logged' });
     expect(left?.conn).toBe(joined?.conn);
-    expect(server.findLog((line) => line.msg === 'refusing WebSocket')).toMatchObject({ conn: expect.stringMatching(/^c\d+$/), documentName: 'bad..name!', code: 4400 });
+    expect(server.findLog((line) => line.msg === 'refusing a connection')).toMatchObject({ conn: expect.stringMatching(/^c\d+$/), documentName: 'bad..name!', code: 4400 });
     // One key for the connection id: nothing logs it as `peer` any more.
     expect(server.logs.filter((line) => 'peer' in line)).toEqual([]);
   });

@@ -31,6 +31,7 @@ const { app, closeImports, wss } = createApp({
     messagesPerSecond: 0,
     messageBurst: 10,
     handshakeTimeoutMs: 5000,
+    httpSessionTimeoutMs: 30_000,
   },
   monitoring: {
     metrics: createServerMetrics({ rooms: () => registry.stats(), httpRequestsInFlight: () => 0, processMetrics: false }),
