@@ -483,6 +483,7 @@ export function createApp(options: AppOptions) {
     allowsOrigin: (origin, host) => checkOrigin(origin, host, policy.allowedOrigins),
     maxMessageBytes: limits.maxMessageBytes,
     idleTimeoutMs: limits.httpSessionTimeoutMs,
+    metrics,
   });
 
   /** Full server or full document: 1013, which clients retry with backoff. */
@@ -557,6 +558,7 @@ export function createApp(options: AppOptions) {
     closeImports: () => imports.close(),
     // Their peers were closed with the rooms (1012): what remains is the expiry sweep.
     closeHttpSessions: () => httpSessions.dispose(),
+    httpSessionCount: () => httpSessions.size,
   };
 }
 

@@ -82,6 +82,8 @@ export async function startServer(options: StartServerOptions): Promise<TandemSe
     ...(webhooks ? { webhooks: () => webhooks.stats() } : {}),
     ...(cluster ? { cluster: () => cluster.stats() } : {}),
     ...(options.storeConnections ? { storeConnections: options.storeConnections } : {}),
+    // Read at scrape time: the sessions belong to the app, made below.
+    httpSessions: () => httpSessionCount(),
   });
   const registry: RoomRegistry = new RoomRegistry({
     store: options.store,
@@ -95,7 +97,7 @@ export async function startServer(options: StartServerOptions): Promise<TandemSe
     ...(cluster ? { cluster } : {}),
     ...(options.compactionLease ? { compactionLease: options.compactionLease } : {}),
   });
-  const { app, injectWebSocket, wss, closeImports, closeHttpSessions } = createApp({
+  const { app, injectWebSocket, wss, closeImports, closeHttpSessions, httpSessionCount } = createApp({
     registry,
     store: options.store,
     logger,

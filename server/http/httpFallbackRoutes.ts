@@ -11,6 +11,7 @@ import { HttpSessions } from '../httpFallback/HttpSessions.js';
 import { CloseCode } from '../rooms/closeCodes.js';
 import type { WebSocketLike } from '../rooms/Peer.js';
 import type { PeerConnection } from '../rooms/PeerConnection.js';
+import type { ServerMetrics } from '../metrics/createServerMetrics.js';
 import type { AppEnv } from './AppEnv.js';
 
 export interface HttpFallbackOptions {
@@ -25,6 +26,7 @@ export interface HttpFallbackOptions {
   maxMessageBytes: number;
   /** See `HttpSessionsOptions.idleTimeoutMs`. */
   idleTimeoutMs: number;
+  metrics: ServerMetrics;
 }
 
 /** A long poll with nothing to return answers after this long (proxies cut idle requests at 30–60 s). */
@@ -70,7 +72,11 @@ function statusFor(closeCode: number): 400 | 401 | 403 | 404 | 413 | 429 | 503 {
  * have been closed with, so clients treat both transports alike.
  */
 export function registerHttpFallback(app: Hono<AppEnv>, options: HttpFallbackOptions): HttpSessions {
-  const sessions = new HttpSessions({ idleTimeoutMs: options.idleTimeoutMs, maxQueuedBytes: 2 * options.maxMessageBytes });
+  const sessions = new HttpSessions({
+    idleTimeoutMs: options.idleTimeoutMs,
+    maxQueuedBytes: 2 * options.maxMessageBytes,
+    onSent: (frame) => options.metrics.sent(frame),
+  });
   /** Where each open session's incoming frames go: its connection's checks, then its room. */
   const connections = new Map<string, PeerConnection>();
   const refuse = (c: Context<AppEnv>, code: string, message: string, closeCode: number) =>

@@ -19,6 +19,8 @@ export interface HttpSessionOptions {
   maxQueuedBytes: number;
   /** Called when the session closes, for whatever reason, once. */
   onClose: (close: SessionClose) => void;
+  /** Told of every frame queued for the client. */
+  onSent?: (frame: Uint8Array) => void;
 }
 
 /**
@@ -68,6 +70,7 @@ export class HttpSession implements WebSocketLike {
     this.#queue.push({ seq: this.#nextSeq, frame });
     this.#nextSeq += 1;
     this.#queuedBytes += frame.byteLength;
+    this.#options.onSent?.(frame);
     this.#wakeReader();
   }
 

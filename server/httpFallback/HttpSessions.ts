@@ -9,6 +9,8 @@ export interface HttpSessionsOptions {
   idleTimeoutMs: number;
   /** See `HttpSessionOptions.maxQueuedBytes`. */
   maxQueuedBytes: number;
+  /** Told of every frame a session is sent (metrics count them as WebSocket frames are counted). */
+  onSent?: (frame: Uint8Array) => void;
 }
 
 /** How long a closed session still answers with its close (a client fetching why it was closed), before it is forgotten. */
@@ -43,6 +45,7 @@ export class HttpSessions {
       address: input.address,
       tokenFingerprint: fingerprint(input.token),
       maxQueuedBytes: this.#options.maxQueuedBytes,
+      ...(this.#options.onSent ? { onSent: this.#options.onSent } : {}),
       onClose: (close) => {
         this.#closedAt.set(id, Date.now());
         input.onClose(close);

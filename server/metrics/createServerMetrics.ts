@@ -54,6 +54,8 @@ export interface ServerMetricsOptions {
   webhooks?: () => { delivered: number; failed: number; dropped: number; queued: number };
   /** What passed between this instance and the others through Redis; absent for a single instance. */
   cluster?: () => ClusterStats;
+  /** Open HTTP fallback sessions (clients whose WebSockets are blocked); absent in unit tests. */
+  httpSessions?: () => number;
   /** The store's database connections (PostgreSQL); absent for stores without any. */
   storeConnections?: () => { total: number; idle: number; waiting: number };
   /** Also collect Node's process metrics (memory, CPU, event loop lag), prefixed `tandem_`. Default true. */
@@ -187,6 +189,17 @@ export function createServerMetrics(options: ServerMetricsOptions): ServerMetric
     });
   }
 
+  const httpSessions = options.httpSessions;
+  if (httpSessions) {
+    new Gauge({
+      name: 'tandem_http_fallback_sessions',
+      help: 'Clients connected over the HTTP fallback (their WebSockets are blocked); they count in tandem_open_connections too.',
+      registers,
+      collect() {
+        this.set(httpSessions());
+      },
+    });
+  }
   const cluster = options.cluster;
   if (cluster) {
     new Gauge({

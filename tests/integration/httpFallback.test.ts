@@ -99,6 +99,9 @@ describe('the HTTP fallback, server side', () => {
     // A repeated poll with the same `after` gets the same frames again (a lost answer is not lost).
     const again = decodeFrameBatch(new Uint8Array(await (await session.poll(0)).arrayBuffer()));
     expect(again.length).toBeGreaterThanOrEqual(frames.length);
+    const metrics = await (await fetch(`${server.httpUrl}/metrics`)).text();
+    expect(metrics).toMatch(/^tandem_http_fallback_sessions 1$/m);
+    expect(metrics).toMatch(/^tandem_open_connections 2$/m);
   });
 
   it('refuses an unknown or foreign session id, and one whose client stopped fetching expires without leaving a ghost', async () => {

@@ -57,10 +57,11 @@ export class NginxProxy {
   static async startLoadBalancer(options: { upstreamPorts: number[] }): Promise<NginxProxy> {
     const httpPort = await freePort();
     let site = await readFile(join(REPO_ROOT, 'deploy/scale-out/nginx.conf'), 'utf8');
-    const shipped = [...site.matchAll(/server tandem-\d+:1234/g)].length;
+    const shipped = new Set([...site.matchAll(/server (tandem-\d+):1234/g)].map((match) => match[1])).size;
     if (shipped !== options.upstreamPorts.length) throw new Error(`deploy/scale-out/nginx.conf lists ${shipped} instances; the test started ${options.upstreamPorts.length}`);
     options.upstreamPorts.forEach((port, index) => {
-      site = replaceOnce(site, `server tandem-${index + 1}:1234`, `server 127.0.0.1:${port}`);
+      // In every upstream block that names the instance.
+      site = site.replaceAll(`server tandem-${index + 1}:1234`, `server 127.0.0.1:${port}`);
     });
     site = replaceOnce(site, 'listen 80;', `listen 127.0.0.1:${httpPort};`);
     return NginxProxy.#launch(site, httpPort, httpPort);
