@@ -77,10 +77,12 @@ describe('readEventStream', () => {
   });
 
   it('rejects when the stream fails, after the events that arrived', async () => {
+    let pulls = 0;
     const stream = new ReadableStream<Uint8Array>({
-      start(controller) {
-        controller.enqueue(new TextEncoder().encode('data: before\n\n'));
-        controller.error(new Error('connection reset'));
+      pull(controller) {
+        pulls += 1;
+        if (pulls === 1) controller.enqueue(new TextEncoder().encode('data: before\n\n'));
+        else controller.error(new Error('connection reset'));
       },
     });
     const events: SseEvent[] = [];

@@ -72,6 +72,13 @@ describe('rotateServerUrls (failover between instances)', () => {
     expect(rotation.serverUrl).toBe(A);
   });
 
+  it('stays put when the HTTP fallback makes way for a WebSocket (3000): that server is fine', () => {
+    const target = provider(A, { connect: false });
+    const rotation = rotateServerUrls(target, [A, B]);
+    closeFromServer(target, 3000);
+    expect(rotation.serverUrl).toBe(A);
+  });
+
   it('moves on when the watchdog closes a connection to a server that went silent', () => {
     const target = provider(A, { connect: false });
     const rotation = rotateServerUrls(target, [A, B]);

@@ -155,6 +155,10 @@ function mountDocumentPage(root: HTMLElement, location: Location): void {
       surface.dataset['connection'] = status;
       if (status === 'connected') notice.hide();
     },
+    onTransport: (transport) => {
+      statusPill.setTransport(transport);
+      surface.dataset['transport'] = transport;
+    },
     onSaveStatus: (status) => {
       statusPill.setSave(status);
       surface.dataset['saveStatus'] = status;

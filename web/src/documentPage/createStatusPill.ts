@@ -1,7 +1,10 @@
 import { h } from '../dom/h.js';
+import { setIfChanged } from '../dom/setIfChanged.js';
 import type { ConnectionStatus } from '../editor/watchConnectionStatus.js';
 import type { SaveStatus } from '../editor/watchSaveStatus.js';
+import type { Transport } from '../transport/Transport.js';
 import { statusText } from './statusText.js';
+import { transportNote } from './transportNote.js';
 
 /** The connection and save status indicator in the header. */
 export interface StatusPill {
@@ -10,6 +13,8 @@ export interface StatusPill {
   set(status: ConnectionStatus): void;
   /** Shows a save status. */
   setSave(status: SaveStatus): void;
+  /** Shows how the connection travels (while connected over the HTTP fallback, it says so). */
+  setTransport(transport: Transport | null): void;
   /**
    * The connection is over for good (the server refused it, or syncing was stopped): shows
    * `offline` with these words from now on, whatever status comes after. `label` replaces
@@ -20,8 +25,10 @@ export interface StatusPill {
 
 /**
  * A pill with a coloured dot and a few words: `data-testid="connection-status"`,
- * `data-status` is the `ConnectionStatus`, `data-save-status` the `SaveStatus`.
- * "Saved" appears only once the server has every change on disk. Announced
+ * `data-status` is the `ConnectionStatus`, `data-save-status` the `SaveStatus`,
+ * `data-transport` the `Transport` (once a connection opened).
+ * "Saved" appears only once the server has every change on disk; over the HTTP
+ * fallback, " · HTTP fallback" follows, with the reason in the tooltip. Announced
  * politely to screen readers. With `readOnly` (default `false`) it only says
  * whether the view is live, and has no `data-save-status`.
  */
@@ -38,14 +45,18 @@ export function createStatusPill(options: { readOnly?: boolean } = {}): StatusPi
   );
   let connection: ConnectionStatus = 'connecting';
   let save: SaveStatus = 'offline';
+  let transport: Transport | null = null;
   let stopped: { label?: string; description: string } | null = null;
   function render(): void {
     const words = statusText(connection, save, readOnly);
-    element.dataset['status'] = connection;
-    if (!readOnly) element.dataset['saveStatus'] = save;
-    label.textContent = stopped?.label ?? words.label;
-    detail.textContent = stopped?.label === undefined ? (words.detail ?? '') : '';
-    element.title = stopped?.description ?? words.description;
+    const note = stopped ? null : transportNote(connection, transport);
+    // Only what changed is written: a transport that opens before the status changes must not re-announce it.
+    setIfChanged(element.dataset, 'status', connection);
+    if (!readOnly) setIfChanged(element.dataset, 'saveStatus', save);
+    if (transport) setIfChanged(element.dataset, 'transport', transport);
+    setIfChanged(label, 'textContent', stopped?.label ?? words.label);
+    setIfChanged(detail, 'textContent', stopped?.label === undefined ? `${words.detail ?? ''}${note?.detail ?? ''}` : '');
+    setIfChanged(element, 'title', stopped?.description ?? (note ? `${words.description} ${note.description}` : words.description));
   }
   render();
   return {
@@ -57,6 +68,10 @@ export function createStatusPill(options: { readOnly?: boolean } = {}): StatusPi
     },
     setSave(status) {
       save = status;
+      render();
+    },
+    setTransport(next) {
+      transport = next;
       render();
     },
     stop(words) {

@@ -24,6 +24,8 @@ import { rotateServerUrls } from './rotateServerUrls.js';
 import { updateCarets } from './updateCarets.js';
 import { watchConnectionStatus, type ConnectionClose, type ConnectionStatus } from './watchConnectionStatus.js';
 import { watchSaveStatus, type SaveStatus } from './watchSaveStatus.js';
+import { createFallbackWebSocket } from '../transport/createFallbackWebSocket.js';
+import type { Transport } from '../transport/Transport.js';
 
 export interface CollabEditorOptions {
   /** The editor (`.ProseMirror`) is appended to this element. */
@@ -61,6 +63,18 @@ export interface CollabEditorOptions {
   extensions?: AnyExtension[];
   /** Connection status: called once right away, then on every change. */
   onStatus?: (status: ConnectionStatus) => void;
+  /**
+   * Where a proxy or firewall blocks WebSockets (refuses them, or lets them open but carries
+   * nothing), connect over the server's HTTP fallback instead, and move back to a WebSocket once
+   * one works (see `transport`). Default `true`. Turn off for a server without the fallback (a stock
+   * y-websocket server); it is also off for a `serverUrl` that does not end in `/ws`.
+   */
+  httpFallback?: boolean;
+  /**
+   * How the connection travels (see `CollabEditor.transport`): called when a connection opens over
+   * another transport than the one before, so once for the first connection.
+   */
+  onTransport?: (transport: Transport) => void;
   /** Save status ("Saved" only once the server has every change on disk): called once right away, then on every change. */
   onSaveStatus?: (status: SaveStatus) => void;
   /** Whether some change is neither on the server's disk nor stored in this browser: called on every change of that answer. */
@@ -100,6 +114,12 @@ export interface CollabEditor {
   readonly ydoc: Y.Doc;
   /** The current connection status. */
   readonly status: ConnectionStatus;
+  /**
+   * How the latest connection travels: `'websocket'`, or where WebSockets are blocked the HTTP
+   * fallback (`'http-sse'`, or `'http-poll'` where a proxy also buffers event streams). `null`
+   * until the first connection opens.
+   */
+  readonly transport: Transport | null;
   /** The current save status. */
   readonly saveStatus: SaveStatus;
   /**
@@ -134,7 +154,9 @@ export interface CollabEditor {
 
 /**
  * Mounts a TipTap editor bound to one shared document on a Tandem server,
- * with remote carets, presence and connection status. With `editable: false`
+ * with remote carets, presence and connection status. Where a proxy or
+ * firewall blocks WebSockets it connects over the server's HTTP fallback by
+ * itself (see `httpFallback`, `transport`). With `editable: false`
  * it is a live, read-only view: remote changes and carets still appear, and
  * your own caret is still shown to the others.
  *
@@ -145,6 +167,8 @@ export interface CollabEditor {
  *   documentName: 'meeting-notes',
  *   user: { name: 'Ada', color: '#1565c0' },
  *   onStatus: (status) => console.log(status),
+ *   // 'websocket', or 'http-sse' / 'http-poll' behind a proxy that blocks WebSockets.
+ *   onTransport: (transport) => console.log(transport),
  * });
  * // A read-only viewer on a server that requires access tokens:
  * createCollabEditor({ element, serverUrl, documentName: 'meeting-notes', user, token: 'eyJ…', editable: false });
@@ -169,14 +193,28 @@ export function createCollabEditor(options: CollabEditorOptions): CollabEditor {
       : // Named after the first server whichever is in use, so every instance shares one copy.
         persistLocally(ydoc, localCopyName(new URL(firstServerUrl).host, options.documentName), () => protection?.refresh());
   const awareness = new Awareness(ydoc);
+  let transport: Transport | null = null;
+  const setTransport = (next: Transport): void => {
+    if (next === transport) return;
+    transport = next;
+    options.onTransport?.(next);
+  };
+  const httpFallback = options.httpFallback ?? true;
   const provider = new WebsocketProvider(firstServerUrl, options.documentName, ydoc, {
     awareness,
+    // y-websocket's sync and awareness run unchanged over either transport.
+    ...(httpFallback ? { WebSocketPolyfill: createFallbackWebSocket({ onTransport: setTransport }) as unknown as typeof WebSocket } : {}),
     params: {
       // Ask the server to say which changes are on its disk (a Tandem extension stock servers ignore).
       [SAVED_STATE_QUERY_PARAMETER]: '1',
       ...(options.token ? { [ACCESS_TOKEN_QUERY_PARAMETER]: options.token } : {}),
     },
   });
+  const onProviderStatus = ({ status }: { status: string }): void => {
+    if (status === 'connected') setTransport('websocket');
+  };
+  // Without the fallback every connection is a WebSocket.
+  if (!httpFallback) provider.on('status', onProviderStatus);
   let saveWatcher: { refresh(): void } | null = null;
   const statusWatcher = watchConnectionStatus(provider, {
     onStatus: (status) => {
@@ -275,6 +313,7 @@ export function createCollabEditor(options: CollabEditorOptions): CollabEditor {
     });
   } catch (error) {
     // A bad option or extension: release what is already running (the socket would reconnect forever).
+    provider.off('status', onProviderStatus);
     statusWatcher.destroy();
     rotation.destroy();
     saveStatusWatcher.destroy();
@@ -306,6 +345,7 @@ export function createCollabEditor(options: CollabEditorOptions): CollabEditor {
   const release = (closeLocalCopy: (copy: LocalCopy) => void): void => {
     destroyed = true;
     awareness.off('change', onAwarenessChange);
+    provider.off('status', onProviderStatus);
     statusWatcher.destroy();
     rotation.destroy();
     saveStatusWatcher.destroy();
@@ -327,6 +367,9 @@ export function createCollabEditor(options: CollabEditorOptions): CollabEditor {
     },
     get status() {
       return statusWatcher.status;
+    },
+    get transport() {
+      return transport;
     },
     get saveStatus() {
       return saveStatusWatcher.status;

@@ -1,5 +1,6 @@
 import type { WebsocketProvider } from 'y-websocket';
 import type { ServerUrls } from './readServerUrls.js';
+import { TransportCloseCode } from '../transport/TransportCloseCode.js';
 
 export interface ServerUrlRotation {
   /** The server the provider is connected to, or, while it is not, the one it tries next. */
@@ -23,6 +24,8 @@ export interface ServerUrlRotation {
  * see `shouldReconnect`): another instance would give the same answer. A
  * local close while the provider still wants to be connected is y-websocket's
  * watchdog giving up on a server that went silent, so that one moves on too.
+ * A fallback socket closing to move from HTTP back to a WebSocket
+ * (`TransportCloseCode.switchingToWebSocket`) stays put: its server is fine.
  * `serverUrls` come from `readServerUrls` (no trailing slashes), the first
  * being the one the provider was created with.
  *
@@ -41,7 +44,7 @@ export function rotateServerUrls(provider: WebsocketProvider, serverUrls: Server
   const onConnectionClose = (event: CloseEvent | null): void => {
     // `null`: this client closed the socket, which only the watchdog does while the provider still wants to be connected.
     const lost = event === null ? provider.shouldConnect : provider.shouldReconnect(event, provider);
-    if (!lost || serverUrls.length < 2) return;
+    if (!lost || serverUrls.length < 2 || event?.code === TransportCloseCode.switchingToWebSocket) return;
     index = (index + 1) % serverUrls.length;
     provider.serverUrl = serverUrls[index] ?? first;
   };

@@ -1,4 +1,5 @@
 import type { WebsocketProvider } from 'y-websocket';
+import { TransportCloseCode } from '../transport/TransportCloseCode.js';
 
 /**
  * Where the editor stands with the server:
@@ -27,7 +28,7 @@ export interface ConnectionStatusWatcher {
 export interface WatchConnectionStatusOptions {
   /** Called with the initial status and on every change (never twice in a row with the same value). */
   onStatus?: (status: ConnectionStatus) => void;
-  /** Called every time the server (or the network) closes the connection. */
+  /** Called every time the server (or the network) closes the connection; not when the HTTP fallback makes way for a WebSocket. */
   onClose?: (close: ConnectionClose) => void;
   /** Source of `online`/`offline` events and `navigator.onLine`. Default: `window`. */
   target?: Window;
@@ -74,8 +75,9 @@ export function watchConnectionStatus(
     update();
   };
   const onConnectionClose = (event: CloseEvent | null): void => {
-    // `null` means this client closed the socket itself (disconnect, watchdog): not news.
-    if (event === null) return;
+    // `null` means this client closed the socket itself (disconnect, watchdog): not news. Nor is
+    // the HTTP fallback making way for a WebSocket.
+    if (event === null || event.code === TransportCloseCode.switchingToWebSocket) return;
     const permanent = !provider.shouldReconnect(event, provider);
     if (permanent) closedForGood = true;
     options.onClose?.({ code: event.code, reason: event.reason, permanent });

@@ -9,6 +9,7 @@ import { asSentence } from '../text/asSentence.js';
 import { USER_COLORS } from '../user/userColors.js';
 import { createErrorNotice } from './createErrorNotice.js';
 import { createStatusLine, type StatusLine } from './createStatusLine.js';
+import type { Transport } from '../transport/Transport.js';
 import { explainRefusal } from './explainRefusal.js';
 import { readTandemEditorAttributes, type TandemEditorSettings } from './readTandemEditorAttributes.js';
 import type { TandemEditorEventMap, TandemErrorDetail } from './TandemEditorEventMap.js';
@@ -21,7 +22,10 @@ const LIVE_ATTRIBUTES = new Set(['user-name', 'user-color', 'chrome']);
  * `<tandem-editor>`: a collaborative editor on one document of a Tandem
  * server, for pages without a build step. It renders into the light DOM (so
  * the page's fonts apply and text selection works everywhere), as a document
- * surface and a one-line status (connection, saving, who is here).
+ * surface and a one-line status (connection, saving, who is here). Where a
+ * proxy or firewall blocks WebSockets it connects over the server's HTTP
+ * fallback instead, and its status line says so ("Saved · HTTP fallback";
+ * `data-transport` and the `tandem-status` event say which transport).
  *
  * Attributes:
  * - `document` (required): the document name;
@@ -173,6 +177,8 @@ export class TandemEditorElement extends HTMLElement {
 
   #createEditor(surface: HTMLElement, settings: TandemEditorSettings, statusLine: StatusLine): CollabEditor {
     const serverUrls = settings.serverOrigins.map(webSocketUrlFor);
+    // Known before the status turns `connected`: a connection opens before it syncs.
+    let transport: Transport | null = null;
     const collab: CollabEditor = createCollabEditor({
       element: surface,
       serverUrl: serverUrls,
@@ -185,7 +191,12 @@ export class TandemEditorElement extends HTMLElement {
       onStatus: (status) => {
         statusLine.setStatus(status);
         this.dataset['status'] = status;
-        this.#emit('tandem-status', { status });
+        this.#emit('tandem-status', { status, transport });
+      },
+      onTransport: (next) => {
+        transport = next;
+        statusLine.setTransport(next);
+        this.dataset['transport'] = next;
       },
       onSaveStatus: (saveStatus) => {
         statusLine.setSaveStatus(saveStatus);
@@ -235,6 +246,7 @@ export class TandemEditorElement extends HTMLElement {
     this.#statusLine = null;
     delete this.dataset['status'];
     delete this.dataset['saveStatus'];
+    delete this.dataset['transport'];
   }
 
   /** Replaces the editor with what went wrong, and tells the page. */

@@ -1,6 +1,7 @@
 import type { PresenceUser } from '../editor/readPresence.js';
 import type { ConnectionClose, ConnectionStatus } from '../editor/watchConnectionStatus.js';
 import type { SaveStatus } from '../editor/watchSaveStatus.js';
+import type { Transport } from '../transport/Transport.js';
 
 /**
  * Why a `<tandem-editor>` shows an error instead of (or next to) the document:
@@ -27,8 +28,12 @@ export interface TandemErrorDetail {
  * element.addEventListener('tandem-save-status', (event) => console.log(event.detail.saveStatus));
  */
 export interface TandemEditorEventMap {
-  /** The connection status: once on mount, then on every change. */
-  'tandem-status': CustomEvent<{ status: ConnectionStatus }>;
+  /**
+   * The connection status: once on mount, then on every change. `transport` is how the latest
+   * connection travels: `'websocket'`, or the HTTP fallback where WebSockets are blocked
+   * (`'http-sse'`, `'http-poll'`); `null` until a connection opened.
+   */
+  'tandem-status': CustomEvent<{ status: ConnectionStatus; transport: Transport | null }>;
   /** The save status ("saved" only once the server has every change on disk): once on mount, then on every change. */
   'tandem-save-status': CustomEvent<{ saveStatus: SaveStatus }>;
   /** Everyone in the document (this editor first): once on mount, then when someone joins, leaves or renames. */

@@ -1,8 +1,11 @@
 import { statusText } from '../documentPage/statusText.js';
+import { transportNote } from '../documentPage/transportNote.js';
 import { h } from '../dom/h.js';
+import { setIfChanged } from '../dom/setIfChanged.js';
 import type { PresenceUser } from '../editor/readPresence.js';
 import type { ConnectionStatus } from '../editor/watchConnectionStatus.js';
 import type { SaveStatus } from '../editor/watchSaveStatus.js';
+import type { Transport } from '../transport/Transport.js';
 import { initials } from '../user/initials.js';
 
 /** Avatars shown before a "+N"; the line stays one row even in a narrow frame. */
@@ -13,15 +16,18 @@ export interface StatusLine {
   element: HTMLElement;
   setStatus(status: ConnectionStatus): void;
   setSaveStatus(status: SaveStatus): void;
+  /** How the connection travels: over the HTTP fallback the line says so. */
+  setTransport(transport: Transport | null): void;
   setPresence(users: PresenceUser[]): void;
   /** The connection is over for good: shows `label` (and `description` as its tooltip) from now on. */
   stop(words: { label: string; description: string }): void;
 }
 
 /**
- * A compact status line (`data-testid="tandem-status"`, with `data-status`
- * and `data-save-status`): a coloured dot and the same words as the app's
- * status pill ("Saved" only once the server has every change on disk), then
+ * A compact status line (`data-testid="tandem-status"`, with `data-status`,
+ * `data-save-status` and, once connected, `data-transport`): a coloured dot and
+ * the same words as the app's status pill ("Saved" only once the server has
+ * every change on disk; "Saved · HTTP fallback" where WebSockets are blocked), then
  * one avatar per person (`data-testid="tandem-presence-user"`, name in the
  * tooltip). With `readOnly` it only says whether the view is live.
  */
@@ -32,14 +38,18 @@ export function createStatusLine(options: { readOnly: boolean }): StatusLine {
   const element = h('div', { class: 'tandem-editor__status', 'data-testid': 'tandem-status' }, state, presence);
   let connection: ConnectionStatus = 'connecting';
   let save: SaveStatus = 'offline';
+  let transport: Transport | null = null;
   let stopped: { label: string; description: string } | null = null;
 
   function render(): void {
     const words = statusText(connection, save, options.readOnly);
-    element.dataset['status'] = connection;
-    if (!options.readOnly) element.dataset['saveStatus'] = save;
-    label.textContent = stopped?.label ?? words.label;
-    state.title = stopped?.description ?? words.description;
+    const note = stopped ? null : transportNote(connection, transport);
+    // Only what changed is written: a transport that opens before the status changes must not re-announce it.
+    setIfChanged(element.dataset, 'status', connection);
+    if (!options.readOnly) setIfChanged(element.dataset, 'saveStatus', save);
+    if (transport) setIfChanged(element.dataset, 'transport', transport);
+    setIfChanged(label, 'textContent', stopped?.label ?? `${words.label}${note?.detail ?? ''}`);
+    setIfChanged(state, 'title', stopped?.description ?? (note ? `${words.description} ${note.description}` : words.description));
   }
   render();
 
@@ -52,6 +62,10 @@ export function createStatusLine(options: { readOnly: boolean }): StatusLine {
     },
     setSaveStatus(status) {
       save = status;
+      render();
+    },
+    setTransport(next) {
+      transport = next;
       render();
     },
     setPresence(users) {
