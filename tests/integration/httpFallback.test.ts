@@ -3,10 +3,15 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { decodeFrameBatch, encodeFrameBatch } from '../../common/frameBatch.js';
+import WebSocket from 'ws';
+import { createFallbackWebSocket } from '../../web/src/transport/createFallbackWebSocket.js';
+import type { Transport } from '../../web/src/transport/Transport.js';
+import { closedPort } from '../support/closedPort.js';
 import { signTestToken } from '../support/signTestToken.js';
 import { TestResources } from '../support/TestResources.js';
 import type { TestServer } from '../support/TestServer.js';
-import { waitForAsync } from '../support/waitFor.js';
+import { waitFor, waitForAsync } from '../support/waitFor.js';
+import type { YjsClient } from '../support/YjsClient.js';
 
 // The HTTP fallback's server side, spoken by hand over real HTTP to a real server process.
 const resources = new TestResources();
@@ -194,4 +199,44 @@ describe('the HTTP fallback, server side', () => {
     await readUntil(/event: close\ndata: \{"code":4404/);
     controller.abort();
   });
+
+  it('a stock WebsocketProvider with the fallback class, WebSockets blocked, co-edits over HTTP, survives a server restart and resumes syncing', async () => {
+    const server = await resources.startServer();
+    // What a proxy that refuses WebSockets looks like to a client: every upgrade is refused at once.
+    const refusedPort = await closedPort();
+    class BlockedWebSocket extends WebSocket {
+      constructor(address: string, protocols?: string | string[]) {
+        super(address.replace(/:\d+\//, `:${refusedPort}/`), protocols);
+      }
+    }
+    const transports: Transport[] = [];
+    const Fallback = createFallbackWebSocket({
+      WebSocket: BlockedWebSocket as unknown as typeof globalThis.WebSocket,
+      onTransport: (transport) => transports.push(transport),
+    });
+    const blocked: YjsClient = resources.connect(server, 'firewalled', { wantsSavedState: true, WebSocket: Fallback as unknown as typeof WebSocket });
+    const open = resources.connect(server, 'firewalled');
+    await Promise.all([blocked.synced(), open.synced()]);
+    expect(transports).toContain('http-sse');
+    blocked.provider.awareness.setLocalStateField('user', { name: 'Blocked' });
+    open.provider.awareness.setLocalStateField('user', { name: 'Open' });
+    blocked.text.insert(0, 'over HTTP. ');
+    await open.textEquals('over HTTP. ');
+    open.text.insert(open.text.length, 'over WebSocket. ');
+    await blocked.textEquals('over HTTP. over WebSocket. ');
+    await open.presenceEquals(['Blocked']);
+    await blocked.presenceEquals(['Open']);
+    await blocked.saved();
+
+    await server.restart();
+    blocked.text.insert(blocked.text.length, 'after the restart.');
+    await open.textEquals('over HTTP. over WebSocket. after the restart.', 20_000);
+    await blocked.saved(20_000);
+    await open.presenceEquals(['Blocked'], 20_000);
+    // Still over HTTP: the WebSocket stays refused.
+    expect(transports.every((transport) => transport !== 'websocket')).toBe(true);
+    expect(server.findLog((line) => line.transport === 'http' && line.msg.includes('refusing'))).toBeUndefined();
+    await waitFor(() => blocked.provider.wsconnected, { description: 'the fallback client to be connected' });
+  }, 60_000);
 });
+
