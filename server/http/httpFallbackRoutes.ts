@@ -1,4 +1,5 @@
 import type { Context, Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { streamSSE } from 'hono/streaming';
 import type { Logger } from 'pino';
@@ -211,7 +212,14 @@ export function registerHttpFallback(app: Hono<AppEnv>, options: HttpFallbackOpt
     return c.body(body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength) as ArrayBuffer, 200, { 'Content-Type': 'application/octet-stream' });
   });
 
-  app.post('/http/:documentName/:session/messages', async (c) => {
+  // A batch holds what the client queued while its previous POST was out: room for two messages at the limit.
+  const maxBatchBytes = 2 * options.maxMessageBytes + 1024;
+  const limitBatch = bodyLimit({
+    maxSize: maxBatchBytes,
+    onError: (c) => c.json({ error: { code: 'body-too-large', message: `a POST carries at most ${maxBatchBytes} bytes of frames`, closeCode: CloseCode.messageTooBig } }, 413),
+  });
+
+  app.post('/http/:documentName/:session/messages', limitBatch, async (c) => {
     const found = sessionOf(c);
     if ('answer' in found) return found.answer;
     const { session } = found;

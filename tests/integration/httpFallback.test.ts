@@ -164,6 +164,11 @@ describe('the HTTP fallback, server side', () => {
     const tooBig = await big.post([new Uint8Array(4096)]);
     expect(tooBig.status).toBe(413);
     expect(((await tooBig.json()) as ErrorAnswer).error.closeCode).toBe(1009);
+    // A body past the batch limit is refused before it is read into memory.
+    const flooder = await openSession(server, 'limits');
+    const huge = await fetch(flooder.url('/messages'), { method: 'POST', body: Buffer.alloc(64 * 1024) });
+    expect(huge.status).toBe(413);
+    expect(((await huge.json()) as ErrorAnswer).error).toMatchObject({ code: 'body-too-large', closeCode: 1009 });
     const broken = await openSession(server, 'limits');
     const response = await fetch(broken.url('/messages'), { method: 'POST', body: Buffer.from([200]) });
     expect(((await response.json()) as ErrorAnswer).error.closeCode).toBe(4400);
