@@ -556,8 +556,7 @@ export function createApp(options: AppOptions) {
     injectWebSocket: webSockets.attach,
     wss: webSockets.wss,
     closeImports: () => imports.close(),
-    // Their peers were closed with the rooms (1012): what remains is the expiry sweep.
-    closeHttpSessions: () => httpSessions.dispose(),
+    closeHttpSessions: () => httpSessions.close(),
     httpSessionCount: () => httpSessions.size,
   };
 }

@@ -140,7 +140,8 @@ export async function startServer(options: StartServerOptions): Promise<TandemSe
         } finally {
           // A conversion still running cannot be waited for (it may take its full time limit): its request gets a 503.
           await closeImports();
-          closeHttpSessions();
+          // Before waiting for requests: fallback streams and polls are requests that only end with their session.
+          await closeHttpSessions();
           // Requests already running when the drain began end with their answer, a 503 at worst.
           await requests.allDone();
           // After the rooms: their last changes are sent too (within the notifier's own time limit).

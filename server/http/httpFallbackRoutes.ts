@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http';
 import type { Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
@@ -29,6 +30,17 @@ export interface HttpFallbackOptions {
   idleTimeoutMs: number;
   metrics: ServerMetrics;
 }
+
+/** The server's side of the fallback, for metrics and the drain. */
+export interface HttpFallback {
+  /** Open sessions. */
+  readonly size: number;
+  /** Closes every session with 1012 and ends their streams and polls, cutting those whose client does not read. */
+  close(): Promise<void>;
+}
+
+/** How long a drain lets streams and polls take their close before their sockets are cut. */
+const STALLED_RESPONSE_GRACE_MS = 1000;
 
 /** A long poll with nothing to return answers after this long (proxies cut idle requests at 30–60 s). */
 const POLL_WAIT_MS = 20_000;
@@ -72,12 +84,14 @@ function statusFor(closeCode: number): 400 | 401 | 403 | 404 | 413 | 429 | 503 {
  * Errors are JSON `{error: {code, message, closeCode}}`, `closeCode` being what a WebSocket would
  * have been closed with, so clients treat both transports alike.
  */
-export function registerHttpFallback(app: Hono<AppEnv>, options: HttpFallbackOptions): HttpSessions {
+export function registerHttpFallback(app: Hono<AppEnv>, options: HttpFallbackOptions): HttpFallback {
   const sessions = new HttpSessions({
     idleTimeoutMs: options.idleTimeoutMs,
     maxQueuedBytes: 2 * options.maxMessageBytes,
     onSent: (frame) => options.metrics.sent(frame),
   });
+  /** Event streams and long polls being answered: a drain ends those a client stopped reading. */
+  const openResponses = new Set<ServerResponse>();
   /** Where each open session's incoming frames go: its connection's checks, then its room. */
   const connections = new Map<string, PeerConnection>();
   const refuse = (c: Context<AppEnv>, code: string, message: string, closeCode: number) =>
@@ -134,7 +148,9 @@ export function registerHttpFallback(app: Hono<AppEnv>, options: HttpFallbackOpt
     });
     if ('session' in lookup) return lookup;
     return lookup.problem === 'forbidden'
-      ? { answer: c.json({ error: { code: 'session-forbidden', message: 'this session belongs to another client', closeCode: CloseCode.forbidden } }, 403) }
+      ? // Not permanent either: a client whose address changed (a proxy with several exits, a phone
+        // changing networks) opens a new session, which passes admission again.
+        { answer: c.json({ error: { code: 'session-forbidden', message: 'this session belongs to another client address or token; open a new one', closeCode: 1001 } }, 403) }
       : // Not permanent: the client opens a new session (after a server restart, or an expiry).
         { answer: c.json({ error: { code: 'session-not-found', message: 'no such session (it expired, or the server restarted); open a new one', closeCode: 1001 } }, 404) };
   }
@@ -149,21 +165,26 @@ export function registerHttpFallback(app: Hono<AppEnv>, options: HttpFallbackOpt
     return streamSSE(c, async (stream) => {
       let cancelRead = () => {};
       let wake: (delivery: SessionDelivery | 'aborted' | 'ping') => void = () => {};
+      let aborted = false;
       stream.onAbort(() => {
+        aborted = true;
         cancelRead();
         wake('aborted');
       });
+      openResponses.add(c.env.outgoing);
+      c.env.outgoing.once('close', () => openResponses.delete(c.env.outgoing));
       // First, and at once: a client that does not see it soon knows a proxy buffers the stream.
       await stream.writeSSE({ event: 'open', data: '' });
       for (;;) {
+        // An abort during a write settles nothing that is waited for: look before waiting again.
+        if (aborted || stream.aborted || stream.closed) return;
+        let timer: NodeJS.Timeout | undefined;
         const next = await new Promise<SessionDelivery | 'aborted' | 'ping'>((resolve) => {
           wake = resolve;
-          const timer = setTimeout(() => resolve('ping'), STREAM_PING_MS);
-          cancelRead = session.read('all', (delivery) => {
-            clearTimeout(timer);
-            resolve(delivery);
-          });
+          timer = setTimeout(() => resolve('ping'), STREAM_PING_MS);
+          cancelRead = session.read('all', resolve);
         });
+        clearTimeout(timer);
         cancelRead();
         if (next === 'aborted' || stream.aborted || stream.closed) return;
         if (next === 'ping') {
@@ -188,6 +209,9 @@ export function registerHttpFallback(app: Hono<AppEnv>, options: HttpFallbackOpt
     const { session } = found;
     const after = Number(c.req.query('after') ?? '0');
     if (!Number.isSafeInteger(after) || after < 0) return c.json({ error: { code: 'bad-request', message: 'after must be a sequence number', closeCode: CloseCode.badRequest } }, 400);
+    const outgoing = c.env.outgoing;
+    if (outgoing.destroyed) return c.body(null, 204);
+    openResponses.add(outgoing);
     const delivery = await new Promise<SessionDelivery | null>((resolve) => {
       const timer = setTimeout(() => {
         cancel();
@@ -197,7 +221,8 @@ export function registerHttpFallback(app: Hono<AppEnv>, options: HttpFallbackOpt
         clearTimeout(timer);
         resolve(answer);
       });
-      c.env.outgoing.once('close', () => {
+      outgoing.once('close', () => {
+        openResponses.delete(outgoing);
         clearTimeout(timer);
         cancel();
         resolve(null);
@@ -216,7 +241,12 @@ export function registerHttpFallback(app: Hono<AppEnv>, options: HttpFallbackOpt
   const maxBatchBytes = 2 * options.maxMessageBytes + 1024;
   const limitBatch = bodyLimit({
     maxSize: maxBatchBytes,
-    onError: (c) => c.json({ error: { code: 'body-too-large', message: `a POST carries at most ${maxBatchBytes} bytes of frames`, closeCode: CloseCode.messageTooBig } }, 413),
+    onError: (c) => {
+      const found = sessionOf(c);
+      // As a WebSocket is closed for a frame over the limit: its peer and caret go at once.
+      if ('session' in found) found.session.close(CloseCode.messageTooBig, `a POST carries at most ${maxBatchBytes} bytes of frames`);
+      return c.json({ error: { code: 'body-too-large', message: `a POST carries at most ${maxBatchBytes} bytes of frames`, closeCode: CloseCode.messageTooBig } }, 413);
+    },
   });
 
   app.post('/http/:documentName/:session/messages', limitBatch, async (c) => {
@@ -224,7 +254,13 @@ export function registerHttpFallback(app: Hono<AppEnv>, options: HttpFallbackOpt
     if ('answer' in found) return found.answer;
     const { session } = found;
     if (session.closed) return closedAnswer(c, session);
-    const body = new Uint8Array(await c.req.arrayBuffer());
+    let body: Uint8Array;
+    try {
+      body = new Uint8Array(await c.req.arrayBuffer());
+    } catch {
+      // The client went away mid-upload: nothing to answer, and nothing wrong with the server.
+      return c.body(null, 400);
+    }
     let frames: Uint8Array[];
     try {
       frames = decodeFrameBatch(body, options.maxMessageBytes);
@@ -234,6 +270,7 @@ export function registerHttpFallback(app: Hono<AppEnv>, options: HttpFallbackOpt
       return closedAnswer(c, session);
     }
     session.lastActiveAt = Date.now();
+    session.lastHeardAt = Date.now();
     // Each frame as a WebSocket message: the same checks and rate, which may close the session.
     const connection = connections.get(session.id);
     for (const frame of frames) {
@@ -259,5 +296,18 @@ export function registerHttpFallback(app: Hono<AppEnv>, options: HttpFallbackOpt
     return c.json({ error: { code: 'session-closed', message: close.reason, closeCode: close.code } }, status);
   }
 
-  return sessions;
+  return {
+    get size() {
+      return sessions.size;
+    },
+    async close() {
+      // Normally the rooms closed every peer with 1012 already; this covers a drain that failed.
+      sessions.closeAll(CloseCode.serviceRestart, 'server is restarting; reconnect');
+      sessions.dispose();
+      // A stream whose client stopped reading cannot even take its close event: cut it after a grace.
+      if (openResponses.size === 0) return;
+      await new Promise((resolve) => setTimeout(resolve, STALLED_RESPONSE_GRACE_MS));
+      for (const response of openResponses) response.destroy();
+    },
+  };
 }

@@ -36,6 +36,8 @@ export class HttpSession implements WebSocketLike {
   readonly tokenFingerprint: string;
   /** When a reader last left or a message last arrived: with no reader, the session expires after its idle time. */
   lastActiveAt = Date.now();
+  /** When the client last sent something: an event stream to a client that vanished looks alive, this does not. */
+  lastHeardAt = Date.now();
   #queue: { seq: number; frame: Uint8Array }[] = [];
   #queuedBytes = 0;
   #nextSeq = 1;

@@ -15,6 +15,12 @@ export interface HttpSessionsOptions {
 
 /** How long a closed session still answers with its close (a client fetching why it was closed), before it is forgotten. */
 const CLOSED_KEPT_MS = 30_000;
+/**
+ * A session the client has sent nothing over for this long is closed even with its event stream
+ * open: a client that vanished (a closed lid) leaves a stream TCP takes many minutes to notice.
+ * Editors renew their presence every 15 s, so a live one is always heard from sooner.
+ */
+const SILENT_CLIENT_MS = 45_000;
 
 /**
  * The HTTP fallback sessions of one server. Session ids are 256 random bits, and a session
@@ -84,6 +90,8 @@ export class HttpSessions {
       } else if (!session.hasReader && now - session.lastActiveAt > this.#options.idleTimeoutMs) {
         // The client stopped polling: it is gone, and so must be its caret.
         session.close(1001, 'the HTTP session expired: nothing fetched it');
+      } else if (now - session.lastHeardAt > Math.max(SILENT_CLIENT_MS, this.#options.idleTimeoutMs)) {
+        session.close(1001, 'the HTTP session expired: nothing heard from the client');
       }
     }
   }

@@ -205,6 +205,36 @@ describe('the HTTP fallback, server side', () => {
     controller.abort();
   });
 
+  it('a drain closes open event streams with 1012 and long polls with their close, and the server exits cleanly', async () => {
+    const server = await resources.startServer();
+    const streamed = await openSession(server, 'draining');
+    const polled = await openSession(server, 'draining');
+    const response = await fetch(streamed.url('/events'));
+    const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
+    let text = '';
+    const readUntil = (pattern: RegExp) =>
+      waitForAsync(
+        async () => {
+          const { value, done } = await reader.read();
+          if (value) text += value;
+          return pattern.test(text) || done;
+        },
+        { description: `the stream to match ${pattern}`, intervalMs: 0 },
+      );
+    await readUntil(/event: open\n/);
+    // Past the handshake frames, so the poll waits.
+    const first = await polled.poll(0);
+    const waiting = polled.poll(Number(first.headers.get('x-tandem-seq')));
+    const startedAt = Date.now();
+    const exited = server.stop('SIGTERM');
+    await readUntil(/event: close\ndata: \{"code":1012/);
+    const answer = await waiting;
+    expect(answer.status).toBe(410);
+    expect(((await answer.json()) as ErrorAnswer).error.closeCode).toBe(1012);
+    expect(await exited).toBe(0);
+    expect(Date.now() - startedAt).toBeLessThan(5000);
+  });
+
   it('a stock WebsocketProvider with the fallback class, WebSockets blocked, co-edits over HTTP, survives a server restart and resumes syncing', async () => {
     const server = await resources.startServer();
     // What a proxy that refuses WebSockets looks like to a client: every upgrade is refused at once.

@@ -210,7 +210,7 @@ export class HttpSession {
     this.#sending = true;
     try {
       while (this.#queue.length > 0 && this.#state !== 'ended') {
-        const batch = encodeFrameBatch(this.#queue.splice(0));
+        const batch = encodeFrameBatch(takeBatch(this.#queue));
         let response: Response;
         try {
           response = await this.#options.fetch(httpRequestUrl(this.#options.base, [id, 'messages']), {
@@ -292,4 +292,21 @@ function readCloseEvent(data: string): TransportClose {
 
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * Bytes of frames one POST carries at most (a frame larger than this goes alone): the server takes
+ * two messages at its limit per POST, and many frames queued during one slow POST must not add up past that.
+ */
+const MAX_BATCH_BYTES = 64 * 1024;
+
+/** Removes and returns the frames at the head of `queue` that fit in one POST (always at least one). */
+function takeBatch(queue: Uint8Array[]): Uint8Array[] {
+  let bytes = 0;
+  let count = 0;
+  while (count < queue.length && (count === 0 || bytes + queue[count]!.byteLength <= MAX_BATCH_BYTES)) {
+    bytes += queue[count]!.byteLength;
+    count += 1;
+  }
+  return queue.splice(0, count);
 }
