@@ -6,7 +6,7 @@
  *   BENCH_QUICK=1 npm run bench        (a smoke run of about a minute)
  *   BENCH_ONLY=fanout,idle npm run bench
  *
- * Scenarios: fanout, throughput, documents, joinstorm, coldload, idle, scaleout
+ * Scenarios: fanout, throughput, documents, joinstorm, coldload, idle, scaleout, fallback
  * (names in BENCH_ONLY are case-insensitive). scaleout runs its own PostgreSQL
  * and Redis (/usr/lib/postgresql/N/bin and /usr/bin/redis-server).
  * Each prints one `BENCH {json}` line on stdout as it ends; the table comes
@@ -21,6 +21,7 @@ import { formatTable } from './report/formatTable.js';
 import { coldLoad } from './scenarios/coldLoad.js';
 import { documents } from './scenarios/documents.js';
 import { fanOut } from './scenarios/fanOut.js';
+import { httpFallback } from './scenarios/httpFallback.js';
 import { idleConnections } from './scenarios/idleConnections.js';
 import { joinStorm } from './scenarios/joinStorm.js';
 import { runScenario } from './scenarios/runScenario.js';
@@ -28,7 +29,7 @@ import { scaleOut } from './scenarios/scaleOut.js';
 import type { Scenario, ScenarioResult, ScenarioSettings } from './scenarios/Scenario.js';
 import { throughput } from './scenarios/throughput.js';
 
-const SCENARIOS: Scenario[] = [fanOut, throughput, documents, joinStorm, coldLoad, idleConnections, scaleOut];
+const SCENARIOS: Scenario[] = [fanOut, throughput, documents, joinStorm, coldLoad, idleConnections, scaleOut, httpFallback];
 
 function selectScenarios(only: string | undefined): Scenario[] {
   if (!only) return SCENARIOS;

@@ -1,7 +1,8 @@
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
-import WebSocket from 'ws';
 import * as Y from 'yjs';
+import { connectWebSocket } from './connectWebSocket.js';
+import type { ConnectSync, SyncConnection } from './SyncConnection.js';
 
 /** y-websocket message types the bench speaks (see server/protocol/messageTypes.ts for the layout). */
 const MESSAGE_SYNC = 0;
@@ -27,6 +28,8 @@ export interface RawSyncClientOptions {
   applyOnReceipt?: boolean;
   /** Called with every sync step 2 or update payload, stamped with `performance.now()` on arrival. */
   onPayload?: (payload: Uint8Array, receivedAt: number) => void;
+  /** How to reach the server; a plain `ws` socket (`connectWebSocket`) by default. */
+  connect?: ConnectSync;
 }
 
 function syncMessage(syncType: number, payload: Uint8Array): Uint8Array {
@@ -45,15 +48,15 @@ function syncMessage(syncType: number, payload: Uint8Array): Uint8Array {
  */
 export class RawSyncClient {
   readonly doc: Y.Doc;
-  readonly socket: WebSocket;
-  /** Resolves when the socket is open (and step 1 is sent); rejects if it fails to open. */
+  readonly connection: SyncConnection;
+  /** Resolves when the connection is open (and step 1 is sent); rejects if it fails to open. */
   readonly opened: Promise<void>;
   /** True once a sync step 2 arrived (a real server's answer to our step 1). */
   receivedSyncStep2 = false;
   /** Payloads not yet applied (with `applyOnReceipt: false`). */
   readonly received: Uint8Array[] = [];
   receivedBytes = 0;
-  /** Set if the socket closed before `close()` was called. */
+  /** Set if the connection closed before `close()` was called. */
   unexpectedClose: { code: number; reason: string } | null = null;
   readonly #answersSyncStep1: boolean;
   readonly #applyOnReceipt: boolean;
@@ -66,23 +69,28 @@ export class RawSyncClient {
     this.#answersSyncStep1 = options.answersSyncStep1;
     this.#applyOnReceipt = options.applyOnReceipt ?? true;
     this.#onPayload = options.onPayload;
-    this.socket = new WebSocket(url, { perMessageDeflate: false });
-    this.socket.binaryType = 'nodebuffer';
-    this.opened = new Promise((resolve, reject) => {
-      this.socket.once('open', () => {
-        this.socket.send(syncMessage(SYNC_STEP_1, Y.encodeStateVector(this.doc)));
-        resolve();
-      });
-      this.socket.once('error', reject);
+    let opening: { resolve: () => void; reject: (error: Error) => void } | null = null;
+    this.opened = new Promise((resolve, reject) => (opening = { resolve, reject }));
+    this.connection = (options.connect ?? connectWebSocket)(url, {
+      onOpen: () => {
+        this.connection.send(syncMessage(SYNC_STEP_1, Y.encodeStateVector(this.doc)));
+        opening?.resolve();
+        opening = null;
+      },
+      onFrame: (frame) => this.#receive(frame),
+      // Errors after opening surface as `unexpectedClose` (a close follows every error).
+      onError: (error) => {
+        opening?.reject(error);
+        opening = null;
+      },
+      onClose: (code, reason) => {
+        opening?.reject(new Error(`closed before it opened: ${code} ${reason}`));
+        opening = null;
+        if (!this.#closing) this.unexpectedClose = { code, reason };
+      },
     });
-    this.socket.on('message', (data: Buffer) => this.#receive(new Uint8Array(data.buffer, data.byteOffset, data.byteLength)));
-    this.socket.on('close', (code, reason) => {
-      if (!this.#closing) this.unexpectedClose = { code, reason: reason.toString() };
-    });
-    // Errors after opening surface as `unexpectedClose` (ws closes the socket after an error).
-    this.socket.on('error', () => undefined);
     this.doc.on('update', (update: Uint8Array, origin: unknown) => {
-      if (origin !== this && this.socket.readyState === WebSocket.OPEN) this.socket.send(syncMessage(SYNC_UPDATE, update));
+      if (origin !== this && this.connection.isOpen) this.connection.send(syncMessage(SYNC_UPDATE, update));
     });
   }
 
@@ -100,16 +108,10 @@ export class RawSyncClient {
     }, this);
   }
 
-  /** Closes the socket and resolves once it is closed. */
+  /** Closes the connection and resolves once it is closed. */
   close(): Promise<void> {
     this.#closing = true;
-    if (this.socket.readyState === WebSocket.CLOSED) return Promise.resolve();
-    return new Promise((resolve) => {
-      this.socket.once('close', () => resolve());
-      // A socket still connecting cannot be closed cleanly; terminate it.
-      if (this.socket.readyState === WebSocket.CONNECTING) this.socket.terminate();
-      else this.socket.close();
-    });
+    return this.connection.close();
   }
 
   #receive(frame: Uint8Array): void {
@@ -120,7 +122,7 @@ export class RawSyncClient {
     const payload = decoding.readVarUint8Array(decoder);
     switch (syncType) {
       case SYNC_STEP_1:
-        if (this.#answersSyncStep1) this.socket.send(syncMessage(SYNC_STEP_2, Y.encodeStateAsUpdate(this.doc, payload)));
+        if (this.#answersSyncStep1) this.connection.send(syncMessage(SYNC_STEP_2, Y.encodeStateAsUpdate(this.doc, payload)));
         return;
       case SYNC_STEP_2:
         this.#take(payload, receivedAt);

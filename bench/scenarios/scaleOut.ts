@@ -6,7 +6,7 @@ import type { ServerUnderTest } from '../servers/ServerUnderTest.js';
 import { startServerUnderTest } from '../servers/startServerUnderTest.js';
 import { summarizeLatencies } from '../stats.js';
 import { mergeRuns, type CellRun } from './mergeRuns.js';
-import { clientBoundNotes, FULLY_COMPARED_CLIENTS, runFanOut, SATURATED_CORE_PERCENT, type FanOutRun } from './runFanOut.js';
+import { clientBoundNotes, CROSS_SERVER, FULLY_COMPARED_CLIENTS, runFanOut, SAME_SERVER, SATURATED_CORE_PERCENT, type FanOutRun } from './runFanOut.js';
 import type { CellResult, Metric, Scenario, ScenarioContext, ScenarioSettings } from './Scenario.js';
 
 interface ScaleOutCell {
@@ -81,8 +81,8 @@ async function startInstances(context: ScenarioContext, storeUrl: string, redisU
 function runMetrics(run: FanOutRun, topology: Topology): Record<string, Metric> {
   const all = summarizeLatencies(run.latencies);
   const spread = topology.instances.length > 1;
-  const same = spread ? summarizeLatencies(run.sameServerLatencies) : null;
-  const cross = spread ? summarizeLatencies(run.crossServerLatencies) : null;
+  const same = spread ? summarizeLatencies(run.latenciesByGroup.get(SAME_SERVER) ?? []) : null;
+  const cross = spread ? summarizeLatencies(run.latenciesByGroup.get(CROSS_SERVER) ?? []) : null;
   const seconds = run.elapsedMs / 1000;
   const serverCpuSeconds = run.serverUsage.reduce((sum, usage) => sum + usage.cpuSeconds, 0);
   return {
