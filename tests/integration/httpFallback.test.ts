@@ -225,6 +225,10 @@ describe('the HTTP fallback, server side', () => {
     // Past the handshake frames, so the poll waits.
     const first = await polled.poll(0);
     const waiting = polled.poll(Number(first.headers.get('x-tandem-seq')));
+    // Until the server holds it: the event stream, the poll, and this scrape itself.
+    await waitForAsync(async () => /^tandem_http_requests_in_flight 3$/m.test(await (await fetch(`${server.httpUrl}/metrics`)).text()), {
+      description: 'the poll to wait on the server',
+    });
     const startedAt = Date.now();
     const exited = server.stop('SIGTERM');
     await readUntil(/event: close\ndata: \{"code":1012/);
