@@ -4,14 +4,13 @@ import * as Y from 'yjs';
 import { createContentCodec } from '../../common/content/createContentCodec.js';
 import { checkDocumentName } from '../../common/documentName.js';
 import type { JSONContent } from '@tiptap/core';
-import { StorageError } from '../../storage/DocumentStore.js';
-import { JsonDocumentStore } from '../../storage/JsonDocumentStore.js';
 import { createContentExporter } from '../content/createContentExporter.js';
 import { createContentImporter } from '../content/createContentImporter.js';
 import { documentTitle } from '../rooms/documentTitle.js';
 import { parseCommandLine } from './parseCommandLine.js';
 import { loadReplaceTarget, planReplacement } from './replaceStoredContent.js';
 import { DATA_DIR_OPTIONS_USAGE, resolveDataDir } from './resolveDataDir.js';
+import { lockDataDirectory } from './lockDataDirectory.js';
 import { UsageError } from './UsageError.js';
 
 export const IMPORT_USAGE = `Usage: tandem import FILE --document NAME [options]
@@ -103,22 +102,12 @@ export async function runImportCommand(env: Record<string, string | undefined>, 
     return 1;
   }
   const dataDir = await resolveDataDir('import', IMPORT_USAGE, env, values);
-  let store: JsonDocumentStore;
-  try {
-    store = await JsonDocumentStore.open({
-      dataDir,
-      onLockCompromised: (error) => process.stderr.write(`tandem import: lost the lock on ${dataDir}: ${error.message}\n`),
-    });
-  } catch (error) {
-    if (error instanceof StorageError && error.code === 'locked') {
-      process.stderr.write(
-        `tandem import: a Tandem server is running on ${dataDir}, so the import cannot write to it.\n` +
-          `Import through the server instead:\n  tandem import ${file} --document ${documentName} --server http://HOST:PORT [--token TOKEN]\n(${error.message})\n`,
-      );
-      return 1;
-    }
-    throw error;
-  }
+  const store = await lockDataDirectory(
+    'import',
+    dataDir,
+    `, so the import cannot write to it.\nImport through the server instead:\n  tandem import ${file} --document ${documentName} --server http://HOST:PORT [--token TOKEN]`,
+  );
+  if (store === null) return 1;
   try {
     const target = await loadReplaceTarget(store, documentName);
     if (target.kind !== 'missing' && !values.replace) {

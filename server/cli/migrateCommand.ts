@@ -1,14 +1,13 @@
 import { stat } from 'node:fs/promises';
 import * as Y from 'yjs';
-import { StorageError } from '../../storage/DocumentStore.js';
 import { isErrnoException } from '../../storage/isErrnoException.js';
-import { JsonDocumentStore } from '../../storage/JsonDocumentStore.js';
 import { isPostgresUrl, PostgresDocumentStore } from '../../storage/PostgresDocumentStore.js';
 import { documentTitle } from '../rooms/documentTitle.js';
 import { formatDocumentCheck } from './checkCommand.js';
 import { createDocumentReader } from './createDocumentReader.js';
 import { parseCommandLine } from './parseCommandLine.js';
 import { DATA_DIR_OPTIONS_USAGE, resolveDataDir } from './resolveDataDir.js';
+import { lockDataDirectory } from './lockDataDirectory.js';
 import { UsageError } from './UsageError.js';
 
 export const MIGRATE_USAGE = `Usage: tandem migrate --store postgres://USER:PASSWORD@HOST:PORT/DATABASE [options]
@@ -46,19 +45,8 @@ export async function runMigrateCommand(env: Record<string, string | undefined>,
   }
 
   // Held for the whole copy: a server starting meanwhile would change documents already copied.
-  let lockHolder: JsonDocumentStore;
-  try {
-    lockHolder = await JsonDocumentStore.open({
-      dataDir,
-      onLockCompromised: (error) => process.stderr.write(`tandem migrate: lost the lock on ${dataDir}: ${error.message}\n`),
-    });
-  } catch (error) {
-    if (error instanceof StorageError && error.code === 'locked') {
-      process.stderr.write(`tandem migrate: a Tandem server is running on ${dataDir}; stop it, then migrate (${error.message})\n`);
-      return 1;
-    }
-    throw error;
-  }
+  const lockHolder = await lockDataDirectory('migrate', dataDir, '; stop it, then migrate');
+  if (lockHolder === null) return 1;
   try {
     const target = await PostgresDocumentStore.open({ url });
     try {

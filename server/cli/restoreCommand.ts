@@ -1,13 +1,13 @@
 import type { JSONContent } from '@tiptap/core';
 import * as Y from 'yjs';
 import { StorageError } from '../../storage/DocumentStore.js';
-import { JsonDocumentStore } from '../../storage/JsonDocumentStore.js';
 import { isSameOrInside } from './backupCommand.js';
 import { formatDocumentCheck } from './checkCommand.js';
 import { createDocumentReader } from './createDocumentReader.js';
 import { parseCommandLine } from './parseCommandLine.js';
 import { loadReplaceTarget, planReplacement } from './replaceStoredContent.js';
 import { DATA_DIR_OPTIONS_USAGE, resolveDataDir } from './resolveDataDir.js';
+import { lockDataDirectory } from './lockDataDirectory.js';
 import { UsageError } from './UsageError.js';
 
 export const RESTORE_USAGE = `Usage: tandem restore BACKUP [options]
@@ -65,19 +65,8 @@ export async function runRestoreCommand(env: Record<string, string | undefined>,
     return 1;
   }
 
-  let store: JsonDocumentStore;
-  try {
-    store = await JsonDocumentStore.open({
-      dataDir,
-      onLockCompromised: (error) => process.stderr.write(`tandem restore: lost the lock on ${dataDir}: ${error.message}\n`),
-    });
-  } catch (error) {
-    if (error instanceof StorageError && error.code === 'locked') {
-      process.stderr.write(`tandem restore: a Tandem server is running on ${dataDir}: stop it before restoring into it.\n(${error.message})\n`);
-      return 1;
-    }
-    throw error;
-  }
+  const store = await lockDataDirectory('restore', dataDir, ': stop it before restoring into it.');
+  if (store === null) return 1;
   try {
     const existing = new Set((await store.list()).map((info) => info.documentName));
     if (existing.size > 0 && !line.values.force) {

@@ -70,6 +70,21 @@ class Session {
   }
 }
 
+/** Reads an event stream as it arrives: `readUntil(pattern)` resolves once everything read so far matches. */
+function eventStreamReader(response: Response): (pattern: RegExp) => Promise<boolean> {
+  const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
+  let text = '';
+  return (pattern) =>
+    waitForAsync(
+      async () => {
+        const { value, done } = await reader.read();
+        if (value) text += value;
+        return pattern.test(text) || done;
+      },
+      { description: `the stream to match ${pattern}`, intervalMs: 0 },
+    );
+}
+
 async function openSession(server: TestServer, documentName: string, options: { query?: string; headers?: Record<string, string> } = {}): Promise<Session> {
   const session = await Session.open(server, documentName, options);
   if (!(session instanceof Session)) throw new Error(`could not open a session: ${session.status} ${JSON.stringify(session.body)}`);
@@ -180,18 +195,7 @@ describe('the HTTP fallback, server side', () => {
     const controller = new AbortController();
     const response = await fetch(session.url('/events'), { signal: controller.signal });
     expect(response.headers.get('content-type')).toContain('text/event-stream');
-    const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
-    let text = '';
-    const readUntil = async (pattern: RegExp) => {
-      await waitForAsync(
-        async () => {
-          const { value, done } = await reader.read();
-          if (value) text += value;
-          return pattern.test(text) || done;
-        },
-        { description: `the stream to match ${pattern}`, intervalMs: 0 },
-      );
-    };
+    const readUntil = eventStreamReader(response);
     await readUntil(/event: open\n/);
     // The room's sync step 1, base64.
     await readUntil(/\ndata: [A-Za-z0-9+/=]+\n/);
@@ -210,17 +214,7 @@ describe('the HTTP fallback, server side', () => {
     const streamed = await openSession(server, 'draining');
     const polled = await openSession(server, 'draining');
     const response = await fetch(streamed.url('/events'));
-    const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
-    let text = '';
-    const readUntil = (pattern: RegExp) =>
-      waitForAsync(
-        async () => {
-          const { value, done } = await reader.read();
-          if (value) text += value;
-          return pattern.test(text) || done;
-        },
-        { description: `the stream to match ${pattern}`, intervalMs: 0 },
-      );
+    const readUntil = eventStreamReader(response);
     await readUntil(/event: open\n/);
     // Past the handshake frames, so the poll waits.
     const first = await polled.poll(0);
